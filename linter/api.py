@@ -1,0 +1,178 @@
+"""Everything a rule may use: import from here, and from the standard library, nothing else.
+
+A rule is a subclass of :class:`Rule` in its own module under ``dockerfile_dlint.rules``. The
+engine makes one instance per file, calls ``check(instruction, ctx)`` for each instruction whose
+keyword the rule lists, then ``finish(ctx)`` once; both yield :class:`Finding` objects made with
+``self.finding(span, message)``.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
+
+from .buildcontext import BuildContext
+from .images import ImageReference
+from .lexer import Argument, Comment, Directive, Dockerfile, Flag, Heredoc, Instruction
+from .model import CopySource, Model, Stage, State
+from .source import MappedText, Problem, Span
+from .variables import Expansion, expand
+
+if TYPE_CHECKING:
+    from .shell import ShellScript
+
+__all__ = [
+    "Argument",
+    "BuildContext",
+    "Comment",
+    "Context",
+    "CopySource",
+    "Directive",
+    "Dockerfile",
+    "Expansion",
+    "Finding",
+    "Flag",
+    "Heredoc",
+    "ImageReference",
+    "Instruction",
+    "Level",
+    "MappedText",
+    "Problem",
+    "Rule",
+    "Span",
+    "Stage",
+    "State",
+]
+
+
+class Level(enum.IntEnum):
+    """How serious a finding is; higher is more serious (hadolint's four levels)."""
+
+    STYLE = 1
+    INFO = 2
+    WARNING = 3
+    ERROR = 4
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, text: str) -> Level:
+        """A level from its name (``error``, ``warning``, ``info``, ``style``)."""
+        try:
+            return cls[text.strip().upper()]
+        except KeyError:
+            raise ValueError(f"unknown level {text!r}: use error, warning, info or style") from None
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One problem found in a file, at an exact span."""
+
+    code: str
+    name: str
+    level: Level
+    message: str
+    span: Span
+    path: str = ""
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.path, self.span.line, self.span.column, self.code)
+
+
+class Rule:
+    """Base of every rule. Class attributes describe it; the docstring documents it.
+
+    ``instructions`` lists the keywords ``check`` is called for (empty: none). With
+    ``onbuild = True`` (the default) ``check`` is also called for the trigger of an
+    ``ONBUILD`` whose keyword is listed, since Docker runs it in a later build.
+    """
+
+    code: ClassVar[str] = ""
+    name: ClassVar[str] = ""
+    level: ClassVar[Level] = Level.WARNING
+    instructions: ClassVar[frozenset[str]] = frozenset()
+    onbuild: ClassVar[bool] = True
+    enabled_by_default: ClassVar[bool] = True
+    aliases: ClassVar[tuple[str, ...]] = ()
+
+    def check(self, instruction: Instruction, ctx: Context) -> Iterable[Finding]:
+        return ()
+
+    def finish(self, ctx: Context) -> Iterable[Finding]:
+        return ()
+
+    def finding(self, span: Span, message: str) -> Finding:
+        return Finding(self.code, self.name, self.level, message, span)
+
+
+class Context:
+    """What a rule may know about the file beyond one instruction."""
+
+    def __init__(
+        self,
+        dockerfile: Dockerfile,
+        model: Model,
+        build_context: BuildContext | None = None,
+    ) -> None:
+        self.dockerfile = dockerfile
+        self.model = model
+        self.build_context = build_context
+        self._shell_cache: dict[int, ShellScript | None] = {}
+
+    @property
+    def path(self) -> str:
+        return self.dockerfile.source.path
+
+    @property
+    def instructions(self) -> tuple[Instruction, ...]:
+        return self.dockerfile.instructions
+
+    @property
+    def stages(self) -> list[Stage]:
+        return self.model.stages
+
+    @property
+    def global_args(self) -> Mapping[str, str | None]:
+        return self.model.global_args
+
+    @property
+    def copy_sources(self) -> list[CopySource]:
+        return self.model.copy_sources
+
+    def state(self, instruction: Instruction) -> State:
+        """ENV, ARG, USER, WORKDIR and SHELL in effect when ``instruction`` runs."""
+        return self.model.state(instruction)
+
+    def stage(self, instruction: Instruction) -> Stage | None:
+        """The stage ``instruction`` belongs to (None before the first FROM)."""
+        return self.model.stage(instruction)
+
+    def expand(self, instruction: Instruction, text: str) -> Expansion:
+        """``text`` with the variables Docker would expand at ``instruction``."""
+        return expand(text, self.state(instruction).variables, self.dockerfile.escape)
+
+    def shell(self, instruction: Instruction) -> ShellScript | None:
+        """The shell commands of a shell-form RUN, CMD or ENTRYPOINT (None otherwise).
+
+        The text is parsed as Docker hands it to the shell: continuation lines joined, comment
+        lines removed; heredoc bodies are included, so that ``cat <<EOF > file`` and a
+        ``RUN <<EOF`` script are both seen. Positions map back to the file.
+        """
+        key = id(instruction)
+        if key not in self._shell_cache:
+            from .commands import shell_script
+
+            self._shell_cache[key] = shell_script(instruction, self.state(instruction).shell)
+        return self._shell_cache[key]
+
+    def first_in_stage(self, instruction: Instruction) -> Instruction | None:
+        """The first instruction of ``instruction``'s stage with the same keyword."""
+        stage = self.stage(instruction)
+        if stage is None:
+            return None
+        keyword = instruction.keyword
+        return next((other for other in stage.instructions if other.keyword == keyword), None)

@@ -1,0 +1,59 @@
+"""The shell text Docker runs for an instruction, handed to the shell parser.
+
+A shell-form RUN, CMD or ENTRYPOINT runs its joined text through the stage's SHELL. When the
+instruction opens heredocs, the bodies follow the command as they would in a shell script
+(``cat <<EOF > /etc/apt/sources.list``); a RUN whose whole command is one heredoc runs the body
+itself as a script. Text for a non-POSIX shell (PowerShell, cmd) or a script with a non-shell
+shebang is not shell, and gives None.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+
+from .lexer import Heredoc, Instruction
+from .shell import ShellScript, parse_shell
+from .source import MappedText
+
+SHELL_KEYWORDS = frozenset({"RUN", "CMD", "ENTRYPOINT"})
+POSIX_SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh", "busybox"})
+_ONLY_HEREDOC = re.compile(r"\d*<<-?\S+")
+_SHEBANG = re.compile(r"#!\s*(\S+)(?:\s+(\S+))?")
+
+
+def shell_script(instruction: Instruction, shell: tuple[str, ...]) -> ShellScript | None:
+    """The parsed shell commands of a shell-form instruction, or None when it is not shell."""
+    if instruction.keyword not in SHELL_KEYWORDS or instruction.json:
+        return None
+    if shell and posixpath.basename(shell[0]).lower() not in POSIX_SHELLS:
+        return None
+    text = instruction.text
+    heredocs = instruction.heredocs
+    if not heredocs:
+        return parse_shell(text)
+    if len(heredocs) == 1 and _ONLY_HEREDOC.fullmatch(text.text.strip()):
+        body = heredocs[0].body
+        return parse_shell(body) if _is_shell_script(body.text) else None
+    return parse_shell(_with_bodies(text, heredocs))
+
+
+def _with_bodies(command: MappedText, heredocs: tuple[Heredoc, ...]) -> MappedText:
+    """The command line followed by each heredoc body and its delimiter line."""
+    end_line, end_column = command.position(max(len(command.text) - 1, 0))
+    parts = [command, MappedText.single("\n", end_line, end_column + 1)]
+    for heredoc in heredocs:
+        parts.append(heredoc.body)
+        parts.append(MappedText.single(heredoc.name + "\n", heredoc.span.end_line, 1))
+    return MappedText.join(parts)
+
+
+def _is_shell_script(body: str) -> bool:
+    """No shebang, or a shebang naming a POSIX shell (also through ``/usr/bin/env``)."""
+    match = _SHEBANG.match(body)
+    if match is None:
+        return True
+    program = posixpath.basename(match.group(1))
+    if program == "env" and match.group(2):
+        program = posixpath.basename(match.group(2))
+    return program in POSIX_SHELLS

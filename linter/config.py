@@ -1,0 +1,125 @@
+"""Configuration: ``[tool.dlint]`` in pyproject.toml or a ``.dlint.toml``, then CLI overrides.
+
+The nearest configuration file wins, searching upward from the current directory: in each
+directory ``.dlint.toml`` first, then a ``pyproject.toml`` that has a ``[tool.dlint]`` table.
+A configuration that cannot be used is an error naming the file, the key and the problem,
+never a silent default.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+LEVEL_NAMES = ("error", "warning", "info", "style")
+THRESHOLD_NAMES = (*LEVEL_NAMES, "none")
+KEYS = ("ignore", "select", "failure-threshold", "levels", "per-file-ignores")
+
+
+class ConfigError(Exception):
+    """A configuration problem the user must fix; the message names file, key and problem."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Rule selection and failure policy for a run.
+
+    Selectors are rule codes, code prefixes (``DL3``), rule names or ``ALL``. ``levels`` maps
+    a selector to a level name or ``off``. ``per_file_ignores`` maps a glob, relative to
+    ``root`` (the configuration file's directory), to selectors ignored in matching files.
+    """
+
+    select: tuple[str, ...] | None = None
+    ignore: tuple[str, ...] = ()
+    failure_threshold: str = "info"
+    levels: Mapping[str, str] = field(default_factory=dict)
+    per_file_ignores: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    root: Path | None = None
+    path: Path | None = None
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest ``.dlint.toml``, or ``pyproject.toml`` with ``[tool.dlint]``, upward."""
+    for directory in (start, *start.parents):
+        candidate = directory / ".dlint.toml"
+        if candidate.is_file():
+            return candidate
+        pyproject = directory / "pyproject.toml"
+        if pyproject.is_file() and "dlint" in _read_toml(pyproject).get("tool", {}):
+            return pyproject
+    return None
+
+
+def load_settings(path: Path) -> Settings:
+    """Read and validate a configuration file."""
+    data = _read_toml(path)
+    if path.name == "pyproject.toml":
+        table = data.get("tool", {}).get("dlint", {})
+        prefix = "tool.dlint."
+    else:
+        table = data
+        prefix = ""
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: {prefix.rstrip('.')}: expected a table")
+    return _settings(table, path, prefix)
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            data: dict[str, Any] = tomllib.load(handle)
+            return data
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read: {error.strerror}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: invalid TOML: {error}") from None
+
+
+def _settings(table: dict[str, Any], path: Path, prefix: str) -> Settings:
+    def fail(key: str, problem: str) -> ConfigError:
+        return ConfigError(f"{path}: {prefix}{key}: {problem}")
+
+    for key in table:
+        if key not in KEYS:
+            raise fail(key, f"unknown key (known keys: {', '.join(KEYS)})")
+    select = table.get("select")
+    threshold = table.get("failure-threshold", "info")
+    if not isinstance(threshold, str) or threshold.lower() not in THRESHOLD_NAMES:
+        raise fail("failure-threshold", f"must be one of {', '.join(THRESHOLD_NAMES)}")
+    levels = table.get("levels", {})
+    if not isinstance(levels, dict):
+        raise fail("levels", "expected a table of selector = level")
+    for selector, level in levels.items():
+        if not isinstance(level, str) or level.lower() not in (*LEVEL_NAMES, "off"):
+            raise fail(f"levels.{selector}", f"must be one of {', '.join(LEVEL_NAMES)}, off")
+    per_file = table.get("per-file-ignores", {})
+    if not isinstance(per_file, dict):
+        raise fail("per-file-ignores", "expected a table of glob = [selectors]")
+    return Settings(
+        select=None if select is None else _selectors(select, lambda p: fail("select", p)),
+        ignore=_selectors(table.get("ignore", []), lambda p: fail("ignore", p)),
+        failure_threshold=threshold.lower(),
+        levels={selector: level.lower() for selector, level in levels.items()},
+        per_file_ignores={
+            glob: _selectors(value, lambda p, g=glob: fail(f"per-file-ignores.{g}", p))
+            for glob, value in per_file.items()
+        },
+        root=path.parent,
+        path=path,
+    )
+
+
+def _selectors(value: object, fail: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise fail("expected a list of rule codes or names")
+    return tuple(item.strip() for item in value)

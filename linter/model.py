@@ -1,0 +1,269 @@
+"""Instructions to build stages, and the state each instruction runs in.
+
+Rules judge an instruction by what Docker knows when it runs it: the stage it belongs to, the
+stage's base (another stage, an image, or ``scratch``), and the ENV, ARG, USER, WORKDIR and SHELL
+in effect, inherited through ``FROM <stage>``. This module computes that once per file.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from types import MappingProxyType
+from typing import Any
+
+from .lexer import Argument, Dockerfile, Instruction
+from .source import Span
+from .variables import Expansion, expand
+
+DEFAULT_SHELL = ("/bin/sh", "-c")
+_EMPTY: Mapping[str, str | None] = MappingProxyType({})
+
+
+@dataclass(frozen=True, slots=True)
+class State:
+    """What is in effect when an instruction runs.
+
+    ``env`` holds ENV values set in this Dockerfile (the base image's own are unknown);
+    ``args`` the build arguments in scope, None where no default is visible; ``user`` and
+    ``workdir`` are None while the base image's defaults apply.
+    """
+
+    env: Mapping[str, str] = field(default_factory=dict)
+    args: Mapping[str, str | None] = field(default_factory=dict)
+    user: str | None = None
+    workdir: str | None = None
+    shell: tuple[str, ...] = DEFAULT_SHELL
+
+    @property
+    def variables(self) -> Mapping[str, str | None]:
+        """Names Docker can expand here: build arguments, overridden by ENV."""
+        if not self.args:
+            return self.env
+        merged: dict[str, str | None] = dict(self.args)
+        merged.update(self.env)
+        return merged
+
+
+@dataclass(slots=True, eq=False)
+class Stage:
+    """A build stage: ``FROM base [AS name]`` and the instructions up to the next FROM.
+
+    ``image`` is the base as written, ``image_resolved`` after build-argument expansion (None
+    when an argument's value is unknown); ``parent`` is set when the base is an earlier stage.
+    """
+
+    index: int
+    from_instruction: Instruction
+    image: str
+    image_resolved: str | None
+    name: str | None
+    name_span: Span | None
+    parent: Stage | None
+    instructions: list[Instruction] = field(default_factory=list)
+
+    @property
+    def base_is_scratch(self) -> bool:
+        return self.parent is None and (self.image_resolved or "").lower() == "scratch"
+
+
+@dataclass(frozen=True, slots=True)
+class CopySource:
+    """Where ``COPY --from=…`` takes files: an earlier stage, or an image."""
+
+    instruction: Instruction
+    reference: str
+    resolved: str | None
+    stage: Stage | None
+
+
+@dataclass(slots=True)
+class Model:
+    """A Dockerfile's stages, the state before each instruction, and COPY --from sources."""
+
+    dockerfile: Dockerfile
+    global_args: Mapping[str, str | None]
+    stages: list[Stage]
+    states: list[State]
+    stage_of: list[Stage | None]
+    copy_sources: list[CopySource]
+
+    def state(self, instruction: Instruction) -> State:
+        return self.states[instruction.index]
+
+    def stage(self, instruction: Instruction) -> Stage | None:
+        return self.stage_of[instruction.index]
+
+    def stage_named(self, name: str) -> Stage | None:
+        lowered = name.lower()
+        return next((stage for stage in self.stages if stage.name == lowered), None)
+
+
+def build_model(dockerfile: Dockerfile) -> Model:
+    """Follow the Dockerfile top to bottom, as Docker would run it."""
+    return _ModelBuilder(dockerfile).run()
+
+
+class _ModelBuilder:
+    def __init__(self, dockerfile: Dockerfile) -> None:
+        self.dockerfile = dockerfile
+        self.escape = dockerfile.escape
+        self.global_args: dict[str, str | None] = {}
+        self.stages: list[Stage] = []
+        self.states: list[State] = []
+        self.stage_of: list[Stage | None] = []
+        self.copy_sources: list[CopySource] = []
+        self.final_states: dict[int, State] = {}
+        self.state = State(args=_EMPTY)
+
+    def run(self) -> Model:
+        for instruction in self.dockerfile.instructions:
+            stage = self.stages[-1] if self.stages else None
+            if instruction.keyword == "FROM":
+                self._close_stage()
+                stage = self._from(instruction)
+            self.states.append(self.state)
+            self.stage_of.append(stage)
+            if stage is not None and instruction.keyword != "FROM":
+                stage.instructions.append(instruction)
+            self._apply(instruction, stage)
+        self._close_stage()
+        return Model(
+            self.dockerfile,
+            MappingProxyType(self.global_args),
+            self.stages,
+            self.states,
+            self.stage_of,
+            self.copy_sources,
+        )
+
+    def _close_stage(self) -> None:
+        if self.stages:
+            self.final_states[self.stages[-1].index] = self.state
+
+    def _from(self, instruction: Instruction) -> Stage:
+        words = [argument.value for argument in instruction.arguments]
+        image = words[0] if words else ""
+        resolved = self.expand(image, self.global_args)
+        name = name_span = None
+        if len(words) >= 3 and words[1].upper() == "AS":
+            name = words[2].lower()
+            name_span = instruction.arguments[2].span
+        image_resolved = resolved.value if resolved.complete else None
+        parent = None
+        if image_resolved is not None:
+            parent = next(
+                (stage for stage in self.stages if stage.name == image_resolved.lower()), None
+            )
+        stage = Stage(len(self.stages), instruction, image, image_resolved, name, name_span, parent)
+        self.stages.append(stage)
+        if parent is not None:
+            inherited = self.final_states[parent.index]
+            self.state = State(
+                inherited.env, _EMPTY, inherited.user, inherited.workdir, inherited.shell
+            )
+        else:
+            self.state = State(args=_EMPTY)
+        return stage
+
+    def expand(self, text: str, variables: Mapping[str, str | None]) -> Expansion:
+        return expand(text, variables, self.escape)
+
+    def _apply(self, instruction: Instruction, stage: Stage | None) -> None:
+        keyword = instruction.keyword
+        if keyword == "ARG":
+            self._arg(instruction, stage)
+        elif stage is None:
+            return
+        elif keyword == "ENV":
+            self._env(instruction)
+        elif keyword == "USER" and instruction.arguments:
+            user = self.expand(instruction.arguments[0].value, self.state.variables)
+            self._set(user=user.value if user.complete else None)
+        elif keyword == "WORKDIR" and instruction.arguments:
+            self._workdir(instruction)
+        elif keyword == "SHELL" and instruction.json and instruction.arguments:
+            self._set(shell=tuple(argument.value for argument in instruction.arguments))
+        elif keyword == "COPY" and instruction.flag("from") is not None:
+            self._copy_from(instruction, stage)
+
+    def _set(self, **changes: Any) -> None:
+        self.state = replace(self.state, **changes)
+
+    def _arg(self, instruction: Instruction, stage: Stage | None) -> None:
+        scope = self.global_args if stage is None else dict(self.state.args)
+        for argument in instruction.arguments:
+            name, equals, default = argument.value.partition("=")
+            if not name:
+                continue
+            if equals:
+                value = self.expand(default, self._variables(stage, scope))
+                scope[name] = value.value if value.complete else None
+            elif stage is None or name not in self.global_args:
+                scope.setdefault(name, None)
+            else:
+                scope[name] = self.global_args[name]
+        if stage is not None:
+            self._set(args=MappingProxyType(scope))
+
+    def _variables(
+        self, stage: Stage | None, scope: Mapping[str, str | None]
+    ) -> Mapping[str, str | None]:
+        if stage is None:
+            return scope
+        merged = dict(scope)
+        merged.update(self.state.env)
+        return merged
+
+    def _env(self, instruction: Instruction) -> None:
+        variables = self.state.variables
+        env = dict(self.state.env)
+        for name, raw in key_values(instruction.arguments, instruction.text.text):
+            value = self.expand(raw, variables)
+            if value.complete:
+                env[name] = value.value
+            else:
+                env.pop(name, None)
+        self._set(env=MappingProxyType(env))
+
+    def _workdir(self, instruction: Instruction) -> None:
+        path = self.expand(instruction.text.text, self.state.variables)
+        if not path.complete:
+            self._set(workdir=None)
+            return
+        current = self.state.workdir
+        if posixpath.isabs(path.value):
+            self._set(workdir=posixpath.normpath(path.value))
+        elif current is not None:
+            self._set(workdir=posixpath.normpath(posixpath.join(current, path.value)))
+
+    def _copy_from(self, instruction: Instruction, stage: Stage | None) -> None:
+        flag = instruction.flag("from")
+        if flag is None or flag.value is None or stage is None:
+            return
+        resolved = self.expand(flag.value, self.state.variables)
+        reference = resolved.value.lower() if resolved.complete else None
+        source = None
+        if reference is not None:
+            earlier = self.stages[: stage.index]
+            source = next((s for s in earlier if s.name == reference), None)
+            if source is None and reference.isdigit() and int(reference) < stage.index:
+                source = self.stages[int(reference)]
+        self.copy_sources.append(CopySource(instruction, flag.value, reference, source))
+
+
+def key_values(arguments: tuple[Argument, ...], text: str) -> list[tuple[str, str]]:
+    """The ``key=value`` pairs of ENV or LABEL, including the legacy ``ENV key value`` form."""
+    if not arguments:
+        return []
+    first = arguments[0].value
+    if "=" not in first:
+        rest = text[len(first) :].strip()
+        return [(first, rest)]
+    pairs = []
+    for argument in arguments:
+        name, _, value = argument.value.partition("=")
+        if name:
+            pairs.append((name, value))
+    return pairs

@@ -1,0 +1,1 @@
+"""Output formats for findings: ``text`` for people, ``json`` for tools."""

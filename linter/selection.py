@@ -1,0 +1,161 @@
+"""Which rules run, at which level, and when a run fails: settings resolved against the rules.
+
+A selector is a rule code (``DL3006``), a code prefix (``DL3``, ``DP``), a rule name
+(``untagged-image``), an alias or ``ALL``. Rules that are off by default run only when a
+selector names them exactly.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from .api import Level, Rule
+from .config import ConfigError, Settings
+
+CODE_LIKE = re.compile(r"[A-Z]+[0-9]*")
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The enabled rules and their levels, per-file ignores and the failure threshold."""
+
+    rules: tuple[type[Rule], ...]
+    levels: dict[str, Level]
+    threshold: Level | None
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    root: Path | None = None
+
+    def ignored_codes(self, path: str) -> frozenset[str]:
+        """Codes ``per-file-ignores`` switches off for ``path``."""
+        if not self.per_file_ignores:
+            return frozenset()
+        relative = _relative(path, self.root)
+        codes: set[str] = set()
+        for pattern, selectors in self.per_file_ignores:
+            if _glob_matches(relative, pattern):
+                codes.update(
+                    rule.code for rule in self.rules if any(matches(s, rule) for s in selectors)
+                )
+        return frozenset(codes)
+
+    def fails(self, levels: Iterable[Level]) -> bool:
+        """True when any finding's level reaches the failure threshold."""
+        return self.threshold is not None and any(level >= self.threshold for level in levels)
+
+
+def matches(selector: str, rule: type[Rule]) -> bool:
+    """Whether ``selector`` names ``rule`` (by code, prefix, name, alias or ALL)."""
+    return (
+        selector == "ALL"
+        or (
+            rule.code.startswith(selector.upper())
+            and CODE_LIKE.fullmatch(selector.upper()) is not None
+        )
+        or selector.lower() == rule.name
+        or selector in rule.aliases
+    )
+
+
+def names_exactly(selector: str, rule: type[Rule]) -> bool:
+    return (
+        selector.upper() == rule.code or selector.lower() == rule.name or selector in rule.aliases
+    )
+
+
+def build_selection(
+    settings: Settings,
+    rules: Sequence[type[Rule]],
+    select: Sequence[str] = (),
+    ignore: Sequence[str] = (),
+    failure_threshold: str | None = None,
+) -> Selection:
+    """Resolve config and CLI selectors: ``--select`` replaces, ``--ignore`` adds."""
+    origin = str(settings.path) if settings.path else "configuration"
+    checked = [
+        (settings.select or (), f"{origin}: select"),
+        (settings.ignore, f"{origin}: ignore"),
+        (tuple(settings.levels), f"{origin}: levels"),
+        (select, "--select"),
+        (ignore, "--ignore"),
+    ]
+    checked.extend(
+        (selectors, f"{origin}: per-file-ignores")
+        for selectors in settings.per_file_ignores.values()
+    )
+    for selectors, where in checked:
+        for selector in selectors:
+            _validate(selector, rules, where)
+    chosen = tuple(select) if select else settings.select
+    ignored = (*settings.ignore, *ignore)
+    enabled = []
+    levels: dict[str, Level] = {}
+    for rule in rules:
+        if not _selected(rule, chosen) or any(matches(s, rule) for s in ignored):
+            continue
+        level = _level_override(rule, settings.levels)
+        if level == "off":
+            continue
+        enabled.append(rule)
+        levels[rule.code] = Level.parse(level) if level else rule.level
+    threshold_name = (failure_threshold or settings.failure_threshold).lower()
+    threshold = None if threshold_name == "none" else Level.parse(threshold_name)
+    return Selection(
+        tuple(enabled),
+        levels,
+        threshold,
+        tuple(settings.per_file_ignores.items()),
+        settings.root,
+    )
+
+
+def _selected(rule: type[Rule], chosen: Sequence[str] | None) -> bool:
+    if chosen is None:
+        return rule.enabled_by_default
+    if rule.enabled_by_default:
+        return any(matches(selector, rule) for selector in chosen)
+    return any(names_exactly(selector, rule) for selector in chosen)
+
+
+def _level_override(rule: type[Rule], levels: Mapping[str, str]) -> str | None:
+    """The level of the most specific selector naming the rule (exact, then longest prefix)."""
+    best: tuple[int, str] | None = None
+    for selector, level in levels.items():
+        if names_exactly(selector, rule):
+            rank = 1000
+        elif matches(selector, rule):
+            rank = 0 if selector == "ALL" else len(selector)
+        else:
+            continue
+        if best is None or rank >= best[0]:
+            best = (rank, level)
+    return best[1] if best else None
+
+
+def _validate(selector: str, rules: Sequence[type[Rule]], where: str) -> None:
+    if selector == "ALL" or CODE_LIKE.fullmatch(selector):
+        return
+    if any(names_exactly(selector, rule) for rule in rules):
+        return
+    raise ConfigError(
+        f"{where}: unknown rule {selector!r} (use a code such as DL3006 or a rule name)"
+    )
+
+
+def _relative(path: str, root: Path | None) -> str:
+    resolved = Path(path).resolve()
+    if root is not None:
+        try:
+            return resolved.relative_to(root.resolve()).as_posix()
+        except ValueError:
+            pass
+    return PurePosixPath(path).as_posix()
+
+
+def _glob_matches(relative: str, pattern: str) -> bool:
+    if "/" not in pattern:
+        return fnmatch.fnmatchcase(PurePosixPath(relative).name, pattern)
+    return fnmatch.fnmatchcase(relative, pattern)

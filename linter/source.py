@@ -1,0 +1,186 @@
+"""Bytes to text, and positions back from text to the file.
+
+Docker reads a Dockerfile as bytes split on ``\\n`` (a ``\\r`` before it is dropped, a UTF-8
+byte-order mark on the first line is dropped). dlint decodes the bytes as UTF-8 so that rules work
+on text, and reports what does not decode instead of failing. Every position dlint reports is a
+1-based line and a 1-based column counted in characters of that physical line; an end column is
+exclusive (the column just after the last character), as in SARIF.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+BOM = "\ufeff"
+_BINARY_SHARE = 0.10
+_CONTROL_OK = frozenset("\t\n\r\f\v")
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Span:
+    """A region of the file: start line:column to end line:column (end column exclusive)."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+    def to_dict(self) -> dict[str, int]:
+        return {
+            "line": self.line,
+            "column": self.column,
+            "end_line": self.end_line,
+            "end_column": self.end_column,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Something in the input that is not a valid Dockerfile, with where it is."""
+
+    span: Span
+    message: str
+    fatal: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A decoded Dockerfile: its physical lines and what went wrong decoding it."""
+
+    path: str
+    lines: tuple[str, ...]
+    problems: tuple[Problem, ...] = ()
+    crlf: bool = False
+    binary: bool = False
+
+    def line_text(self, line: int) -> str:
+        """The text of a 1-based physical line, or '' past the end."""
+        return self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+
+
+@dataclass(frozen=True, slots=True)
+class MappedText:
+    """Text assembled from pieces of physical lines, mapping each offset back to line:column.
+
+    Docker joins continued lines before it reads an instruction; rules and the shell parser work
+    on that joined text, and report positions in the file through this map. ``pieces`` holds,
+    for each contiguous piece, (offset in ``text``, line, column) of its first character.
+    """
+
+    text: str
+    pieces: tuple[tuple[int, int, int], ...]
+    _starts: tuple[int, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_starts", tuple(p[0] for p in self.pieces))
+
+    @classmethod
+    def single(cls, text: str, line: int, column: int) -> MappedText:
+        """Text that lies on one physical line starting at line:column."""
+        return cls(text, ((0, line, column),))
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """The line:column of the character at ``offset`` (or just past the end)."""
+        pieces = self.pieces
+        if len(pieces) == 1:
+            start, line, column = pieces[0]
+            return line, column + offset - start
+        if not pieces:
+            return (1, 1)
+        index = max(bisect_right(self._starts, offset) - 1, 0)
+        start, line, column = self.pieces[index]
+        return line, column + offset - start
+
+    def span(self, start: int, end: int) -> Span:
+        """The file region of text[start:end]."""
+        line, column = self.position(start)
+        if end <= start:
+            return Span(line, column, line, column)
+        end_line, end_column = self.position(end - 1)
+        return Span(line, column, end_line, end_column + 1)
+
+    def slice(self, start: int, end: int) -> MappedText:
+        """The sub-text text[start:end] keeping its positions."""
+        end = min(end, len(self.text))
+        start = min(max(start, 0), end)
+        line, column = self.position(start)
+        pieces = [(0, line, column)]
+        index = bisect_right(self._starts, start)
+        while index < len(self.pieces) and self.pieces[index][0] < end:
+            offset, piece_line, piece_column = self.pieces[index]
+            pieces.append((offset - start, piece_line, piece_column))
+            index += 1
+        return MappedText(self.text[start:end], tuple(pieces))
+
+    @classmethod
+    def join(cls, parts: Sequence[MappedText]) -> MappedText:
+        """Concatenate mapped texts, keeping each part's positions."""
+        text: list[str] = []
+        pieces: list[tuple[int, int, int]] = []
+        offset = 0
+        for part in parts:
+            text.append(part.text)
+            pieces.extend((offset + o, line, column) for o, line, column in part.pieces)
+            offset += len(part.text)
+        return cls("".join(text), tuple(pieces))
+
+
+def decode(data: bytes, path: str = "Dockerfile") -> Source:
+    """Decode a Dockerfile's bytes; undecodable input becomes problems with positions."""
+    problems: list[Problem] = []
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        problem = Problem(
+            Span(1, 1, 1, 3),
+            "file is UTF-16 encoded; Docker reads a Dockerfile as UTF-8",
+            fatal=True,
+        )
+        return Source(path, (), (problem,), binary=True)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        text = data.decode("utf-8", errors="replace")
+        problems.append(_invalid_utf8(data, error))
+    if text.startswith(BOM):
+        text = text[1:]
+    if _looks_binary(text):
+        problem = Problem(Span(1, 1, 1, 1), "binary data, not a Dockerfile", fatal=True)
+        return Source(path, (), (problem,), binary=True)
+    raw_lines = text.split("\n")
+    if raw_lines and raw_lines[-1] == "":
+        raw_lines.pop()
+    crlf = any(line.endswith("\r") for line in raw_lines)
+    lines = tuple(line[:-1] if line.endswith("\r") else line for line in raw_lines)
+    nul = text.find("\0")
+    if nul >= 0:
+        line = text.count("\n", 0, nul) + 1
+        column = nul - (text.rfind("\n", 0, nul) + 1) + 1
+        count = text.count("\0")
+        problems.append(
+            Problem(Span(line, column, line, column + 1), f"NUL byte in the file ({count} in all)")
+        )
+    return Source(path, lines, tuple(problems), crlf=crlf)
+
+
+def _invalid_utf8(data: bytes, error: UnicodeDecodeError) -> Problem:
+    line_start = data.rfind(b"\n", 0, error.start) + 1
+    line = data.count(b"\n", 0, error.start) + 1
+    prefix = data[line_start : error.start]
+    if line == 1 and prefix.startswith(b"\xef\xbb\xbf"):
+        prefix = prefix[3:]
+    column = len(prefix.decode("utf-8", errors="replace")) + 1
+    bad = data[error.start : error.end].hex(" ")
+    return Problem(
+        Span(line, column, line, column + 1),
+        f"invalid UTF-8 (byte {bad}); Docker reads a Dockerfile as UTF-8",
+    )
+
+
+def _looks_binary(text: str) -> bool:
+    """True for data that is not text: many replacement or control characters."""
+    sample = text[:8192]
+    if not sample:
+        return False
+    odd = sum(1 for ch in sample if ch == "\ufffd" or (ch < " " and ch not in _CONTROL_OK))
+    return odd > _BINARY_SHARE * len(sample)

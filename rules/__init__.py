@@ -1,0 +1,1 @@
+"""dlint's rule catalogue: one module per rule, discovered by the registry."""

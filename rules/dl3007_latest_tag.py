@@ -1,0 +1,40 @@
+from dockerfile_dlint.api import Context, Finding, ImageReference, Instruction, Level, Rule
+
+
+class LatestTag(Rule):
+    """FROM uses the `latest` tag.
+
+    ## What it does
+    Flags `FROM image:latest` (also when the tag comes from a build argument declared before
+    the first `FROM`), unless the reference also pins a digest (`image:latest@sha256:…`), which
+    fixes the content whatever the tag.
+
+    ## Why is this bad?
+    `latest` is whatever was pushed last. Builds stop being repeatable, and an upgrade of the
+    base image arrives unannounced in the next deploy.
+
+    ## Example
+    ```dockerfile
+    FROM node:latest
+    ```
+
+    ## Use instead
+    ```dockerfile
+    FROM node:20-bookworm-slim
+    ```
+    """
+
+    code = "DL3007"
+    name = "latest-tag"
+    level = Level.WARNING
+    instructions = frozenset({"FROM"})
+
+    def check(self, instruction: Instruction, ctx: Context) -> list[Finding]:
+        stage = ctx.stage(instruction)
+        if stage is None or stage.parent is not None or stage.image_resolved is None:
+            return []
+        reference = ImageReference.parse(stage.image_resolved)
+        if reference.tag != "latest" or reference.digest or not instruction.arguments:
+            return []
+        message = f"image {stage.image_resolved} uses the latest tag: pin a version"
+        return [self.finding(instruction.arguments[0].span, message)]

@@ -1,0 +1,47 @@
+"""Every rule against its fixture cases, and the catalogue's own consistency."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from dockerfile_dlint.registry import all_rules, rule_problems
+from helpers import FIXTURES, fixture_cases, lint, positions
+
+CASES = fixture_cases()
+
+
+@pytest.mark.parametrize(
+    ("code", "case"), CASES, ids=[f"{code}-{case['name']}" for code, case in CASES]
+)
+def test_rule_case(code: str, case: dict[str, Any], tmp_path: Path) -> None:
+    for name, content in case.get("files", {}).items():
+        target = tmp_path / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(content)
+    dockerfile = case["dockerfile"]
+    result = lint(dockerfile, select=[code], context=tmp_path)
+    assert positions(result, code) == case["expect"], [f.message for f in result.findings]
+    assert not result.internal_errors
+
+
+def test_rules_are_discovered_with_unique_codes_and_names() -> None:
+    rules = all_rules()
+    assert len({rule.code for rule in rules}) == len(rules)
+    assert len({rule.name for rule in rules}) == len(rules)
+    assert {"DL1000", "DL3006", "DL3025", "DL4004"} <= {rule.code for rule in rules}
+
+
+@pytest.mark.parametrize("rule", all_rules(), ids=lambda rule: rule.code)
+def test_rule_is_documented_and_has_firing_and_silent_cases(rule: type) -> None:
+    assert rule_problems(rule) == []
+    cases = [case for code, case in CASES if code == rule.code]
+    assert (FIXTURES / f"{rule.code}.toml").exists()
+    assert any(case["expect"] for case in cases), "no case where the rule fires"
+    assert any(not case["expect"] for case in cases), "no case where the rule stays silent"
+
+
+def test_fixture_files_name_existing_rules() -> None:
+    codes = {rule.code for rule in all_rules()}
+    assert {path.stem for path in FIXTURES.glob("*.toml")} <= codes
