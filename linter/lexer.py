@@ -40,6 +40,9 @@ _DIRECTIVE = re.compile(
     r"#[\t\n\f\r ]*([a-zA-Z][a-zA-Z0-9]*)[\t\n\f\r ]*=[\t\n\f\r ]*(.+?)[\t\n\f\r ]*"
 )
 _HEREDOC_WORD = re.compile(r"(\d*)<<(-?)([^<]*)")
+# A broken exec form rather than shell: a quoted first item followed by a comma. (A shell
+# test such as `RUN [ "$A" = b ]` also starts with `[` and a quote, but has no such comma.)
+_ATTEMPTED_JSON = re.compile(r"""\[\s*(?:"(?:[^"\\]|\\.)*"|'[^']*')\s*,""")
 
 
 @dataclass(frozen=True, slots=True)
@@ -325,6 +328,17 @@ class _Lexer:
             return None
         try:
             values, _ = _JSON.raw_decode(text.text)
+        except json.JSONDecodeError as error:
+            if _ATTEMPTED_JSON.match(text.text):
+                position = min(error.pos, len(text.text) - 1)
+                single = text.text[1:].lstrip().startswith("'")
+                reason = "JSON strings take double quotes" if single else error.msg
+                message = (
+                    f"{keyword} looks like a JSON array but is not valid JSON ({reason}), "
+                    "so Docker runs it in shell form"
+                )
+                self.problems.append(Problem(text.span(position, position + 1), message))
+            return None
         except ValueError:
             return None
         if not isinstance(values, list):

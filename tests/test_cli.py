@@ -292,3 +292,24 @@ def test_parse_prints_the_model(project: Path) -> None:
 def test_version(tmp_path: Path) -> None:
     result = dlint("--version", cwd=tmp_path)
     assert result.returncode == 0 and result.stdout.startswith("dlint ")
+
+
+def test_missing_context_directory_is_a_usage_error(project: Path) -> None:
+    result = dlint("check", "--context", "no-such-dir", cwd=project)
+    assert result.returncode == 2
+    assert result.stderr == "dlint: error: --context: no such directory: no-such-dir\n"
+
+
+def test_colour_only_when_asked_for() -> None:
+    from dockerfile_dlint.api import Finding, Level
+    from dockerfile_dlint.report.text import render_text
+    from dockerfile_dlint.source import Span, decode
+
+    source = decode(b"FROM python\n", "Dockerfile")
+    finding = Finding(
+        "DL3006", "untagged-image", Level.WARNING, "no tag", Span(1, 6, 1, 12), "Dockerfile"
+    )
+    coloured = render_text([finding], {"Dockerfile": source}, color=True)
+    plain = render_text([finding], {"Dockerfile": source}, color=False)
+    assert "\033[33mwarning\033[0m" in coloured and "\033[33m^^^^^^\033[0m" in coloured
+    assert "\033[" not in plain and "     ^^^^^^\n" in plain
