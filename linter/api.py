@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, ClassVar
 
 from .buildcontext import BuildContext
 from .images import ImageReference
-from .lexer import Argument, Comment, Directive, Dockerfile, Flag, Heredoc, Instruction
 from .model import CopySource, Model, Stage, State
 from .source import MappedText, Problem, Span
+from .syntax import Argument, Comment, Directive, Dockerfile, Flag, Heredoc, Instruction
 from .variables import Expansion, expand
 
 if TYPE_CHECKING:

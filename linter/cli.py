@@ -10,10 +10,15 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from . import __version__
+
+if TYPE_CHECKING:
+    from .api import Finding
+    from .engine import FileResult
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 FORMATS = ("text", "json")
@@ -151,7 +156,9 @@ def _expand_targets(targets: list[str]) -> list[str]:
     return expanded
 
 
-def _write(output_format: str, findings: list, results: list, no_color: bool) -> None:  # type: ignore[type-arg]
+def _write(
+    output_format: str, findings: list[Finding], results: list[FileResult], no_color: bool
+) -> None:
     if output_format == "json":
         from .report.json_format import render_json
 

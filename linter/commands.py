@@ -12,9 +12,9 @@ from __future__ import annotations
 import posixpath
 import re
 
-from .lexer import Heredoc, Instruction
 from .shell import ShellScript, parse_shell
 from .source import MappedText
+from .syntax import Heredoc, Instruction
 
 SHELL_KEYWORDS = frozenset({"RUN", "CMD", "ENTRYPOINT"})
 POSIX_SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh", "busybox"})

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .lexer import Dockerfile, Instruction
 from .model import Model
+from .syntax import Dockerfile, Instruction
 
 
 def dump(dockerfile: Dockerfile, model: Model) -> dict[str, Any]:

@@ -14,11 +14,12 @@ from pathlib import Path
 
 from .api import Context, Finding, Rule
 from .buildcontext import BuildContext
-from .lexer import Instruction, lex
+from .lexer import lex
 from .model import build_model
 from .pragmas import read_pragmas
 from .selection import Selection, names_exactly
 from .source import Problem, Source, Span, decode
+from .syntax import Instruction
 
 
 @dataclass

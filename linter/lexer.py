@@ -13,135 +13,33 @@ from __future__ import annotations
 import difflib
 import json
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
+from .arguments import argument_problems
 from .source import MappedText, Problem, Source, Span
-
-KNOWN_INSTRUCTIONS = frozenset(
-    {
-        *("ADD", "ARG", "CMD", "COPY", "ENTRYPOINT", "ENV", "EXPOSE", "FROM", "HEALTHCHECK"),
-        *("LABEL", "MAINTAINER", "ONBUILD", "RUN", "SHELL", "STOPSIGNAL", "USER", "VOLUME"),
-        "WORKDIR",
-    }
+from .syntax import (
+    DIRECTIVE_NAMES,
+    HEREDOC_INSTRUCTIONS,
+    JSON_FORM_INSTRUCTIONS,
+    KNOWN_INSTRUCTIONS,
+    NOT_UNDER_ONBUILD,
+    WHITESPACE,
+    Argument,
+    Comment,
+    Directive,
+    Dockerfile,
+    Heredoc,
+    Instruction,
 )
-JSON_FORM_INSTRUCTIONS = frozenset({"ADD", "CMD", "COPY", "ENTRYPOINT", "RUN", "SHELL", "VOLUME"})
-HEREDOC_INSTRUCTIONS = frozenset({"ADD", "COPY", "RUN"})
-NOT_UNDER_ONBUILD = frozenset({"ONBUILD", "FROM", "MAINTAINER"})
-DIRECTIVE_NAMES = frozenset({"syntax", "escape", "check"})
+from .words import heredoc_markers, json_string_arguments, split_flags, split_words
 
-# Go's unicode.IsSpace, which BuildKit uses to trim lines and split words.
-WHITESPACE = (
-    " \t\n\v\f\r\x85\xa0\u1680"
-    + "".join(map(chr, range(0x2000, 0x200B)))
-    + ("\u2028\u2029\u202f\u205f\u3000")
-)
 _KEYWORD_SEPARATORS = " \t\v\f\r"
 _DIRECTIVE = re.compile(
     r"#[\t\n\f\r ]*([a-zA-Z][a-zA-Z0-9]*)[\t\n\f\r ]*=[\t\n\f\r ]*(.+?)[\t\n\f\r ]*"
 )
-_HEREDOC_WORD = re.compile(r"(\d*)<<(-?)([^<]*)")
 # A broken exec form rather than shell: a quoted first item followed by a comma. (A shell
 # test such as `RUN [ "$A" = b ]` also starts with `[` and a quote, but has no such comma.)
 _ATTEMPTED_JSON = re.compile(r"""\[\s*(?:"(?:[^"\\]|\\.)*"|'[^']*')\s*,""")
-
-
-@dataclass(frozen=True, slots=True)
-class Directive:
-    """A parser directive such as ``# syntax=docker/dockerfile:1`` (name is lower-case)."""
-
-    name: str
-    value: str
-    span: Span
-
-
-@dataclass(frozen=True, slots=True)
-class Comment:
-    """A comment line; ``text`` is what follows the ``#``."""
-
-    text: str
-    span: Span
-
-
-@dataclass(frozen=True, slots=True)
-class Flag:
-    """``--name=value`` (value None for a bare ``--name``) in front of an instruction."""
-
-    name: str
-    value: str | None
-    span: Span
-
-
-@dataclass(frozen=True, slots=True)
-class Argument:
-    """One argument: a JSON string's value in exec form, a word as written in shell form."""
-
-    value: str
-    span: Span
-
-
-@dataclass(frozen=True, slots=True)
-class Heredoc:
-    """A here-document of RUN/COPY/ADD: ``<<EOF`` in the instruction, its body below it."""
-
-    name: str
-    quoted: bool
-    chomp: bool
-    fd: int | None
-    marker: Span
-    body: MappedText
-    span: Span
-    terminated: bool
-
-
-@dataclass(frozen=True, slots=True, eq=False)
-class Instruction:
-    """One instruction as Docker reads it.
-
-    ``text`` is the argument text after the flags, joined as Docker joins continued lines,
-    with every offset mapped back to the file. ``span`` covers the instruction from its keyword
-    to its last physical line, heredoc bodies included.
-    """
-
-    keyword: str
-    keyword_text: str
-    keyword_span: Span
-    span: Span
-    flags: tuple[Flag, ...]
-    arguments: tuple[Argument, ...]
-    text: MappedText
-    json: bool
-    heredocs: tuple[Heredoc, ...] = ()
-    trigger: Instruction | None = None
-    index: int = 0
-
-    @property
-    def line(self) -> int:
-        return self.span.line
-
-    def flag(self, name: str) -> Flag | None:
-        """The last ``--name`` flag, as Docker applies the last one given."""
-        found = None
-        for flag in self.flags:
-            if flag.name == name:
-                found = flag
-        return found
-
-    @property
-    def effective(self) -> Instruction:
-        """The instruction that runs: the trigger of an ONBUILD, else itself."""
-        return self.trigger if self.trigger is not None else self
-
-
-@dataclass(frozen=True, slots=True)
-class Dockerfile:
-    """A lexed Dockerfile: directives, instructions, comments and what could not be read."""
-
-    source: Source
-    directives: tuple[Directive, ...]
-    instructions: tuple[Instruction, ...]
-    comments: tuple[Comment, ...]
-    problems: tuple[Problem, ...]
-    escape: str = "\\"
 
 
 def lex(source: Source) -> Dockerfile:
@@ -244,6 +142,7 @@ class _Lexer:
             heredocs, index = self._heredocs(instruction.effective, index)
             if heredocs:
                 instruction = _with_heredocs(instruction, heredocs)
+        self.problems.extend(argument_problems(instruction.effective))
         self.instructions.append(instruction)
         return index
 
@@ -264,7 +163,7 @@ class _Lexer:
         keyword_text = text[start:keyword_end]
         keyword = keyword_text.upper()
         keyword_span = joined.span(start, keyword_end)
-        flags, args_start = _flags(joined, keyword_end, stop)
+        flags, args_start = split_flags(joined, keyword_end, stop)
         while args_start < stop and text[args_start] in WHITESPACE:
             args_start += 1
         arguments_text = joined.slice(args_start, stop)
@@ -308,10 +207,10 @@ class _Lexer:
             parsed = self._json_arguments(keyword, text)
             if parsed is not None:
                 return parsed, True
-        return _words(text, self.escape), False
+        return split_words(text, self.escape), False
 
     def _healthcheck_arguments(self, text: MappedText) -> tuple[tuple[Argument, ...], bool]:
-        words = _words(text, self.escape)
+        words = split_words(text, self.escape)
         if not words or words[0].value.upper() != "CMD":
             return words, False
         rest_start = len(words[0].value)
@@ -347,11 +246,11 @@ class _Lexer:
             message = f"{keyword}: a JSON array must contain only strings"
             self.problems.append(Problem(text.span(0, len(text.text)), message))
             return None
-        return tuple(_json_string_spans(text, values))
+        return tuple(json_string_arguments(text, values))
 
     def _heredocs(self, instruction: Instruction, index: int) -> tuple[list[Heredoc], int]:
         """Read the bodies of the heredocs named in ``instruction`` from line ``index`` on."""
-        markers = _heredoc_markers(instruction)
+        markers = heredoc_markers(instruction)
         heredocs = []
         for name, quoted, chomp, fd, marker in markers:
             body_start = index
@@ -394,135 +293,3 @@ def _with_heredocs(instruction: Instruction, heredocs: list[Heredoc]) -> Instruc
         trigger = _with_heredocs(instruction.trigger, heredocs)
         return replace(instruction, span=span, trigger=trigger)
     return replace(instruction, span=span, heredocs=tuple(heredocs))
-
-
-def _flags(joined: MappedText, start: int, stop: int) -> tuple[tuple[Flag, ...], int]:
-    """Parse ``--flag[=value]`` words after the keyword, as BuildKit's extractBuilderFlags."""
-    text = joined.text
-    flags: list[Flag] = []
-    position = start
-    while True:
-        while position < stop and text[position] in WHITESPACE:
-            position += 1
-        if not text.startswith("--", position) or position >= stop:
-            return tuple(flags), position
-        word_start = position
-        word, position = _flag_word(text, position, stop)
-        if word == "--":
-            return tuple(flags), position
-        name, equals, value = word[2:].partition("=")
-        flags.append(Flag(name, value if equals else None, joined.span(word_start, position)))
-
-
-def _flag_word(text: str, position: int, stop: int) -> tuple[str, int]:
-    """One flag word: quotes removed, backslash escapes resolved; returns it and its end."""
-    word = []
-    quote = ""
-    while position < stop:
-        char = text[position]
-        if not quote and char in WHITESPACE:
-            break
-        if quote and char == quote:
-            quote = ""
-        elif not quote and char in "'\"":
-            quote = char
-        elif char == "\\" and position + 1 < stop:
-            position += 1
-            word.append(text[position])
-        elif char != "\\":
-            word.append(char)
-        position += 1
-    return "".join(word), position
-
-
-def _words(text: MappedText, escape: str) -> tuple[Argument, ...]:
-    """Whitespace-separated words, quotes and escapes kept, as BuildKit's parseWords."""
-    source = text.text
-    words = []
-    position = 0
-    length = len(source)
-    while position < length:
-        while position < length and source[position] in WHITESPACE:
-            position += 1
-        if position >= length:
-            break
-        start = position
-        quote = ""
-        while position < length:
-            char = source[position]
-            if quote:
-                if char == quote:
-                    quote = ""
-                elif char == escape and quote != "'":
-                    position += 1
-            elif char in WHITESPACE:
-                break
-            elif char in "'\"":
-                quote = char
-            elif char == escape:
-                position += 1
-            position += 1
-        position = min(position, length)
-        words.append(Argument(source[start:position], text.span(start, position)))
-    return tuple(words)
-
-
-def _json_string_spans(text: MappedText, values: list[str]) -> list[Argument]:
-    """Locate each string literal of a valid JSON array of strings in the text."""
-    decoder = json.decoder.scanstring  # type: ignore[attr-defined]
-    source = text.text
-    arguments = []
-    position = source.index("[") + 1
-    for value in values:
-        start = source.index('"', position)
-        _, end = decoder(source, start + 1)
-        arguments.append(Argument(value, text.span(start, end)))
-        position = end
-    return arguments
-
-
-def _heredoc_markers(
-    instruction: Instruction,
-) -> list[tuple[str, bool, bool, int | None, Span]]:
-    """The heredocs an instruction opens: words like ``<<EOF``, ``<<-'EOF'``, ``3<<EOF``."""
-    if "<<" not in instruction.text.text:
-        return []
-    markers = []
-    for word in _words(instruction.text, "\\"):
-        match = _HEREDOC_WORD.fullmatch(word.value)
-        if match is None or not match.group(3):
-            continue
-        rest = match.group(3)
-        quoted = "'" in rest or '"' in rest
-        name = _unquote(rest)
-        if not name:
-            continue
-        fd = int(match.group(1)) if match.group(1) else None
-        markers.append((name, quoted, match.group(2) == "-", fd, word.span))
-    return markers
-
-
-def _unquote(word: str) -> str:
-    """Remove shell quotes and backslash escapes from a heredoc delimiter word."""
-    result = []
-    quote = ""
-    position = 0
-    while position < len(word):
-        char = word[position]
-        if quote:
-            if char == quote:
-                quote = ""
-            elif char == "\\" and quote == '"' and position + 1 < len(word):
-                position += 1
-                result.append(word[position])
-            else:
-                result.append(char)
-        elif char in "'\"":
-            quote = char
-        elif char == "\\" and position + 1 < len(word):
-            position += 1
-            result.append(word[position])
-        else:
-            result.append(char)
-        position += 1
-    return "".join(result)

@@ -13,8 +13,9 @@ from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any
 
-from .lexer import Argument, Dockerfile, Instruction
+from .images import ImageReference
 from .source import Span
+from .syntax import Argument, Dockerfile, Instruction
 from .variables import Expansion, expand
 
 DEFAULT_SHELL = ("/bin/sh", "-c")
@@ -66,6 +67,13 @@ class Stage:
     @property
     def base_is_scratch(self) -> bool:
         return self.parent is None and (self.image_resolved or "").lower() == "scratch"
+
+    @property
+    def base_image(self) -> ImageReference | None:
+        """The image this stage starts from; None for a stage, scratch, or an unknown value."""
+        if self.parent is not None or not self.image_resolved or self.base_is_scratch:
+            return None
+        return ImageReference.parse(self.image_resolved)
 
 
 @dataclass(frozen=True, slots=True)

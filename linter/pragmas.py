@@ -12,7 +12,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
-from .lexer import Dockerfile
+from .syntax import Dockerfile
 
 _PRAGMA = re.compile(
     r"\s*(?:dlint|hadolint)\s+(global\s+)?ignore\s*=\s*([\w.-]+(?:\s*,\s*[\w.-]+)*)",

@@ -1,4 +1,4 @@
-from dockerfile_dlint.api import Context, Finding, ImageReference, Instruction, Level, Rule
+from dockerfile_dlint.api import Context, Finding, Instruction, Level, Rule
 
 
 class UntaggedImage(Rule):
@@ -33,12 +33,8 @@ class UntaggedImage(Rule):
 
     def check(self, instruction: Instruction, ctx: Context) -> list[Finding]:
         stage = ctx.stage(instruction)
-        if stage is None or stage.parent is not None or stage.image_resolved is None:
-            return []
-        if stage.base_is_scratch or not instruction.arguments:
-            return []
-        reference = ImageReference.parse(stage.image_resolved)
-        if reference.tag or reference.digest:
+        image = stage.base_image if stage else None
+        if stage is None or image is None or image.tag or image.digest:
             return []
         shown = stage.image
         if stage.image_resolved != stage.image:

@@ -1,4 +1,4 @@
-from dockerfile_dlint.api import Context, Finding, ImageReference, Instruction, Level, Rule
+from dockerfile_dlint.api import Context, Finding, Instruction, Level, Rule
 
 
 class LatestTag(Rule):
@@ -31,10 +31,8 @@ class LatestTag(Rule):
 
     def check(self, instruction: Instruction, ctx: Context) -> list[Finding]:
         stage = ctx.stage(instruction)
-        if stage is None or stage.parent is not None or stage.image_resolved is None:
-            return []
-        reference = ImageReference.parse(stage.image_resolved)
-        if reference.tag != "latest" or reference.digest or not instruction.arguments:
+        image = stage.base_image if stage else None
+        if stage is None or image is None or image.tag != "latest" or image.digest:
             return []
         message = f"image {stage.image_resolved} uses the latest tag: pin a version"
         return [self.finding(instruction.arguments[0].span, message)]

@@ -14,8 +14,9 @@ from pathlib import Path
 
 import dockerfile
 import pytest
-from dockerfile_dlint.lexer import Dockerfile, lex
+from dockerfile_dlint.lexer import lex
 from dockerfile_dlint.source import decode
+from dockerfile_dlint.syntax import Dockerfile
 from dockerfile_parse import DockerfileParser
 from helpers import CORPUS, lint
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dockerfile_dlint.lexer import Dockerfile, Instruction, lex
+from dockerfile_dlint.lexer import lex
 from dockerfile_dlint.source import Span, decode
+from dockerfile_dlint.syntax import Dockerfile, Instruction
 
 
 def parse(text: str | bytes) -> Dockerfile:
