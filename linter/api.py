@@ -11,17 +11,15 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from .buildcontext import BuildContext
 from .images import ImageReference
 from .model import CopySource, Model, Stage, State
+from .shell import Redirect, ShellScript, SimpleCommand, Word
 from .source import MappedText, Problem, Span
 from .syntax import Argument, Comment, Directive, Dockerfile, Flag, Heredoc, Instruction
 from .variables import Expansion, expand
-
-if TYPE_CHECKING:
-    from .shell import ShellScript
 
 __all__ = [
     "Argument",
@@ -40,10 +38,14 @@ __all__ = [
     "Level",
     "MappedText",
     "Problem",
+    "Redirect",
     "Rule",
+    "ShellScript",
+    "SimpleCommand",
     "Span",
     "Stage",
     "State",
+    "Word",
 ]
 
 

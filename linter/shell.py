@@ -100,6 +100,46 @@ class SimpleCommand:
     def args(self) -> tuple[Word, ...]:
         return self.words[1:]
 
+    @property
+    def program(self) -> str | None:
+        """The command name without its directory: ``/usr/bin/apt-get`` gives ``apt-get``."""
+        name = self.name
+        return name.rsplit("/", 1)[-1] if name else None
+
+    def has_flag(self, *names: str) -> bool:
+        """Whether one of ``names`` is given: ``--long`` exactly or as ``--long=value``, and
+        ``-x`` alone or inside a cluster such as ``-qy``. Nothing after ``--`` is a flag."""
+        return self.flag(*names) is not None
+
+    def flag(self, *names: str) -> Word | None:
+        """The first argument that gives one of ``names`` (see :meth:`has_flag`)."""
+        short = {name[1] for name in names if len(name) == 2 and name[0] == "-" != name[1]}
+        long = {name for name in names if name.startswith("--")}
+        for word in self.args:
+            value = word.value
+            if value == "--":
+                return None
+            if value.startswith("--"):
+                if value.partition("=")[0] in long:
+                    return word
+            elif value.startswith("-") and len(value) > 1 and short.intersection(value[1:]):
+                return word
+        return None
+
+    def flag_value(self, *names: str) -> str | None:
+        """The value of an option: ``--name=value``, ``--name value`` or ``-n value``."""
+        args = self.args
+        for index, word in enumerate(args):
+            value = word.value
+            if value == "--":
+                return None
+            name, equals, given = value.partition("=")
+            if name in names and equals and name.startswith("--"):
+                return given
+            if value in names and index + 1 < len(args):
+                return args[index + 1].value
+        return None
+
 
 @dataclass(frozen=True, slots=True)
 class ShellScript:

@@ -377,3 +377,22 @@ def test_module_import_does_not_load_tree_sitter() -> None:
     code = "import sys, dockerfile_dlint.shell; print('tree_sitter' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.strip() == "False", result.stderr
+
+
+def test_flags_in_clusters_long_forms_and_values() -> None:
+    (command,) = parse_shell(
+        MappedText.single(
+            "/usr/bin/apt-get -qy install --no-install-recommends=1 -o Dpkg::Options=x curl -- -z",
+            1,
+            1,
+        )
+    ).commands
+    assert command.program == "apt-get"
+    assert command.has_flag("-y", "--yes")
+    assert command.has_flag("--no-install-recommends")
+    assert not command.has_flag("--no-install")
+    assert not command.has_flag("-z")  # after --
+    assert command.flag_value("-o") == "Dpkg::Options=x"
+    assert command.flag_value("--no-install-recommends") == "1"
+    flag = command.flag("-y")
+    assert flag is not None and flag.value == "-qy"
