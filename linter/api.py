@@ -11,7 +11,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from .buildcontext import BuildContext
 from .images import ImageReference
@@ -112,17 +112,23 @@ class Rule:
 
 
 class Context:
-    """What a rule may know about the file beyond one instruction."""
+    """What a rule may know about the file beyond one instruction.
+
+    ``options`` holds the configuration's rule options by their config key
+    (``trusted-registries``, ``label-schema``, ``strict-labels``), absent when not set.
+    """
 
     def __init__(
         self,
         dockerfile: Dockerfile,
         model: Model,
         build_context: BuildContext | None = None,
+        options: Mapping[str, Any] | None = None,
     ) -> None:
         self.dockerfile = dockerfile
         self.model = model
         self.build_context = build_context
+        self.options: Mapping[str, Any] = options or {}
         self._shell_cache: dict[int, ShellScript | None] = {}
 
     @property

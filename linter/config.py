@@ -21,7 +21,23 @@ else:  # pragma: no cover - exercised on Python 3.10 only
 
 LEVEL_NAMES = ("error", "warning", "info", "style")
 THRESHOLD_NAMES = (*LEVEL_NAMES, "none")
-KEYS = ("ignore", "select", "failure-threshold", "levels", "per-file-ignores")
+LABEL_TYPES = ("text", "url", "semver", "hash", "rfc3339", "spdx", "email")
+# Options some rules read (through Context.options), with a check of each value.
+OPTIONS: dict[str, tuple[str, Any]] = {
+    "trusted-registries": (
+        "a list of registry host patterns such as docker.io or *.gcr.io",
+        lambda value: isinstance(value, list) and all(isinstance(item, str) for item in value),
+    ),
+    "label-schema": (
+        f"a table of label = type, the type one of {', '.join(LABEL_TYPES)}",
+        lambda value: (
+            isinstance(value, dict)
+            and all(isinstance(kind, str) and kind in LABEL_TYPES for kind in value.values())
+        ),
+    ),
+    "strict-labels": ("true or false", lambda value: isinstance(value, bool)),
+}
+KEYS = ("ignore", "select", "failure-threshold", "levels", "per-file-ignores", *OPTIONS)
 
 
 class ConfigError(Exception):
@@ -33,8 +49,10 @@ class Settings:
     """Rule selection and failure policy for a run.
 
     Selectors are rule codes, code prefixes (``DL3``), rule names or ``ALL``. ``levels`` maps
-    a selector to a level name or ``off``. ``per_file_ignores`` maps a glob, relative to
-    ``root`` (the configuration file's directory), to selectors ignored in matching files.
+    a selector to a level name or ``off``. ``options`` holds the settings some rules read
+    (``trusted-registries``, ``label-schema``, ``strict-labels``). ``per_file_ignores`` maps
+    a glob, relative to ``root`` (the configuration file's directory), to selectors ignored in
+    matching files.
     """
 
     select: tuple[str, ...] | None = None
@@ -42,6 +60,7 @@ class Settings:
     failure_threshold: str = "info"
     levels: Mapping[str, str] = field(default_factory=dict)
     per_file_ignores: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    options: Mapping[str, Any] = field(default_factory=dict)
     root: Path | None = None
     path: Path | None = None
 
@@ -100,6 +119,9 @@ def _settings(table: dict[str, Any], path: Path, prefix: str) -> Settings:
     for selector, level in levels.items():
         if not isinstance(level, str) or level.lower() not in (*LEVEL_NAMES, "off"):
             raise fail(f"levels.{selector}", f"must be one of {', '.join(LEVEL_NAMES)}, off")
+    for key, (expected, valid) in OPTIONS.items():
+        if key in table and not valid(table[key]):
+            raise fail(key, f"must be {expected}")
     per_file = table.get("per-file-ignores", {})
     if not isinstance(per_file, dict):
         raise fail("per-file-ignores", "expected a table of glob = [selectors]")
@@ -112,6 +134,7 @@ def _settings(table: dict[str, Any], path: Path, prefix: str) -> Settings:
             glob: _selectors(value, lambda p, g=glob: fail(f"per-file-ignores.{g}", p))
             for glob, value in per_file.items()
         },
+        options={key: table[key] for key in OPTIONS if key in table},
         root=path.parent,
         path=path,
     )

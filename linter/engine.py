@@ -48,7 +48,8 @@ def lint_bytes(data: bytes, display: str, selection: Selection, context: Path | 
 
 def lint_source(source: Source, selection: Selection, context: Path | None) -> FileResult:
     dockerfile = lex(source)
-    ctx = Context(dockerfile, build_model(dockerfile), BuildContext(context) if context else None)
+    build_context = BuildContext(context) if context else None
+    ctx = Context(dockerfile, build_model(dockerfile), build_context, selection.options)
     rules = [rule_class() for rule_class in selection.rules]
     raw, errors = _run_rules(rules, ctx)
     pragmas = read_pragmas(dockerfile)

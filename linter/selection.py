@@ -10,8 +10,9 @@ from __future__ import annotations
 import fnmatch
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from .api import Level, Rule
 from .config import ConfigError, Settings
@@ -28,6 +29,7 @@ class Selection:
     threshold: Level | None
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     root: Path | None = None
+    options: Mapping[str, Any] = field(default_factory=dict)
 
     def ignored_codes(self, path: str) -> frozenset[str]:
         """Codes ``per-file-ignores`` switches off for ``path``."""
@@ -109,6 +111,7 @@ def build_selection(
         threshold,
         tuple(settings.per_file_ignores.items()),
         settings.root,
+        settings.options,
     )
 
 

@@ -313,3 +313,12 @@ def test_colour_only_when_asked_for() -> None:
     plain = render_text([finding], {"Dockerfile": source}, color=False)
     assert "\033[33mwarning\033[0m" in coloured and "\033[33m^^^^^^\033[0m" in coloured
     assert "\033[" not in plain and "     ^^^^^^\n" in plain
+
+
+def test_rule_options_are_validated(project: Path) -> None:
+    (project / ".dlint.toml").write_text('trusted-registries = "docker.io"\n')
+    result = dlint("check", cwd=project)
+    assert result.returncode == 2
+    assert "trusted-registries: must be a list of registry host patterns" in result.stderr
+    (project / ".dlint.toml").write_text('[label-schema]\nauthor = "name"\n')
+    assert "label-schema: must be a table" in dlint("check", cwd=project).stderr
