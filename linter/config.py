@@ -37,7 +37,11 @@ OPTIONS: dict[str, tuple[str, Any]] = {
     ),
     "strict-labels": ("true or false", lambda value: isinstance(value, bool)),
 }
-KEYS = ("ignore", "select", "failure-threshold", "levels", "per-file-ignores", *OPTIONS)
+KEYS = (
+    *("ignore", "select", "failure-threshold", "levels", "per-file-ignores", "exclude"),
+    *OPTIONS,
+    "smoke",
+)
 
 
 class ConfigError(Exception):
@@ -52,7 +56,8 @@ class Settings:
     a selector to a level name or ``off``. ``options`` holds the settings some rules read
     (``trusted-registries``, ``label-schema``, ``strict-labels``). ``per_file_ignores`` maps
     a glob, relative to ``root`` (the configuration file's directory), to selectors ignored in
-    matching files.
+    matching files. ``exclude`` holds globs of paths not to lint; ``smoke`` the
+    ``[tool.dlint.smoke]`` table, which ``dlint smoke`` validates itself.
     """
 
     select: tuple[str, ...] | None = None
@@ -61,6 +66,8 @@ class Settings:
     levels: Mapping[str, str] = field(default_factory=dict)
     per_file_ignores: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     options: Mapping[str, Any] = field(default_factory=dict)
+    exclude: tuple[str, ...] = ()
+    smoke: Mapping[str, Any] = field(default_factory=dict)
     root: Path | None = None
     path: Path | None = None
 
@@ -119,6 +126,12 @@ def _settings(table: dict[str, Any], path: Path, prefix: str) -> Settings:
     for selector, level in levels.items():
         if not isinstance(level, str) or level.lower() not in (*LEVEL_NAMES, "off"):
             raise fail(f"levels.{selector}", f"must be one of {', '.join(LEVEL_NAMES)}, off")
+    exclude = table.get("exclude", [])
+    if not isinstance(exclude, list) or not all(isinstance(item, str) for item in exclude):
+        raise fail("exclude", "expected a list of glob patterns")
+    smoke = table.get("smoke", {})
+    if not isinstance(smoke, dict):
+        raise fail("smoke", "expected a table (the settings of dlint smoke)")
     for key, (expected, valid) in OPTIONS.items():
         if key in table and not valid(table[key]):
             raise fail(key, f"must be {expected}")
@@ -135,6 +148,8 @@ def _settings(table: dict[str, Any], path: Path, prefix: str) -> Settings:
             for glob, value in per_file.items()
         },
         options={key: table[key] for key in OPTIONS if key in table},
+        exclude=tuple(exclude),
+        smoke=smoke,
         root=path.parent,
         path=path,
     )
