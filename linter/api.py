@@ -90,7 +90,9 @@ class Rule:
 
     ``instructions`` lists the keywords ``check`` is called for (empty: none). With
     ``onbuild = True`` (the default) ``check`` is also called for the trigger of an
-    ``ONBUILD`` whose keyword is listed, since Docker runs it in a later build.
+    ``ONBUILD`` whose keyword is listed, since Docker runs it in a later build. ``aliases``
+    are other names the rule answers to (a BuildKit check's name); ``fixable`` is ``"safe"``
+    or ``"unsafe"`` for rules that offer fixes, None otherwise.
     """
 
     code: ClassVar[str] = ""
@@ -100,6 +102,7 @@ class Rule:
     onbuild: ClassVar[bool] = True
     enabled_by_default: ClassVar[bool] = True
     aliases: ClassVar[tuple[str, ...]] = ()
+    fixable: ClassVar[str | None] = None
 
     def check(self, instruction: Instruction, ctx: Context) -> Iterable[Finding]:
         return ()
