@@ -14,10 +14,12 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from .buildcontext import BuildContext
+from .imagefiles import ImageFile, find_image_file
 from .images import ImageReference
 from .model import CopySource, Model, Stage, State
 from .shell import Redirect, ShellScript, SimpleCommand, Word
 from .source import MappedText, Problem, Span
+from .startup import StartupCommand, startup_commands
 from .syntax import Argument, Comment, Directive, Dockerfile, Flag, Heredoc, Instruction
 from .variables import Expansion, expand
 
@@ -33,6 +35,7 @@ __all__ = [
     "Finding",
     "Flag",
     "Heredoc",
+    "ImageFile",
     "ImageReference",
     "Instruction",
     "Level",
@@ -44,6 +47,7 @@ __all__ = [
     "SimpleCommand",
     "Span",
     "Stage",
+    "StartupCommand",
     "State",
     "Word",
 ]
@@ -133,6 +137,7 @@ class Context:
         self.build_context = build_context
         self.options: Mapping[str, Any] = options or {}
         self._shell_cache: dict[int, ShellScript | None] = {}
+        self._startup_cache: dict[int, list[StartupCommand]] = {}
 
     @property
     def path(self) -> str:
@@ -179,6 +184,18 @@ class Context:
 
             self._shell_cache[key] = shell_script(instruction, self.state(instruction).shell)
         return self._shell_cache[key]
+
+    def startup_commands(self, stage: Stage) -> list[StartupCommand]:
+        """What ``stage``'s container runs at start: ENTRYPOINT and CMD as Docker combines
+        them, through ``sh -c``, init wrappers and the shell scripts they run (see
+        :mod:`dockerfile_dlint.startup`)."""
+        if stage.index not in self._startup_cache:
+            self._startup_cache[stage.index] = startup_commands(self, stage)
+        return self._startup_cache[stage.index]
+
+    def image_file(self, stage: Stage, path: str) -> ImageFile | None:
+        """Where the file at ``path`` in ``stage``'s image was copied from, if known."""
+        return find_image_file(self.model, stage, path, self.build_context)
 
     def first_in_stage(self, instruction: Instruction) -> Instruction | None:
         """The first instruction of ``instruction``'s stage with the same keyword."""

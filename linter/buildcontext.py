@@ -30,6 +30,18 @@ class BuildContext:
         path = self._path(relative)
         return path is not None and path.exists()
 
+    def is_file(self, relative: str) -> bool:
+        path = self._path(relative)
+        return path is not None and path.is_file()
+
+    def is_executable(self, relative: str) -> bool:
+        """Whether the file has an execute bit (what COPY keeps unless --chmod says otherwise)."""
+        path = self._path(relative)
+        try:
+            return path is not None and bool(path.stat().st_mode & 0o111)
+        except OSError:
+            return False
+
     def read_text(self, relative: str) -> str | None:
         """The file's text (invalid UTF-8 replaced), or None when absent or unreadable."""
         path = self._path(relative)

@@ -38,6 +38,17 @@ class State:
     shell: tuple[str, ...] = DEFAULT_SHELL
 
     @property
+    def home(self) -> str | None:
+        """HOME for commands run here: ENV HOME, else root's, else /home/<user> (a guess that
+        holds for users made with ``useradd -m``); None for a numeric non-root user."""
+        if "HOME" in self.env:
+            return self.env["HOME"]
+        user = (self.user or "root").partition(":")[0]
+        if user in ("root", "0"):
+            return "/root"
+        return None if user.isdigit() else f"/home/{user}"
+
+    @property
     def variables(self) -> Mapping[str, str | None]:
         """Names Docker can expand here: build arguments, overridden by ENV."""
         if not self.args:
@@ -96,9 +107,14 @@ class Model:
     states: list[State]
     stage_of: list[Stage | None]
     copy_sources: list[CopySource]
+    final_states: dict[int, State] = field(default_factory=dict)
 
     def state(self, instruction: Instruction) -> State:
         return self.states[instruction.index]
+
+    def final_state(self, stage: Stage) -> State:
+        """The state after the stage's last instruction: what its image carries."""
+        return self.final_states[stage.index]
 
     def stage(self, instruction: Instruction) -> Stage | None:
         return self.stage_of[instruction.index]
@@ -144,6 +160,7 @@ class _ModelBuilder:
             self.states,
             self.stage_of,
             self.copy_sources,
+            self.final_states,
         )
 
     def _close_stage(self) -> None:

@@ -81,6 +81,18 @@ class MappedText:
         """Text that lies on one physical line starting at line:column."""
         return cls(text, ((0, line, column),))
 
+    @classmethod
+    def of_file(cls, text: str) -> MappedText:
+        """The whole text of a file (a script, say), its lines numbered from 1."""
+        pieces = [(0, 1, 1)]
+        start = text.find("\n")
+        line = 2
+        while start >= 0:
+            pieces.append((start + 1, line, 1))
+            start = text.find("\n", start + 1)
+            line += 1
+        return cls(text, tuple(pieces))
+
     def position(self, offset: int) -> tuple[int, int]:
         """The line:column of the character at ``offset`` (or just past the end)."""
         pieces = self.pieces
