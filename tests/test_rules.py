@@ -21,6 +21,8 @@ def test_rule_case(code: str, case: dict[str, Any], tmp_path: Path) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(content)
     dockerfile = case["dockerfile"]
+    if case.get("crlf"):
+        dockerfile = dockerfile.replace("\n", "\r\n")
     result = lint(dockerfile, select=[code], context=tmp_path)
     assert positions(result, code) == case["expect"], [f.message for f in result.findings]
     assert not result.internal_errors
