@@ -17,6 +17,7 @@ from .buildcontext import BuildContext
 from .imagefiles import ImageFile, find_image_file
 from .images import ImageReference
 from .model import CopySource, Model, Stage, State
+from .outputs import StageOutput, cache_targets, stage_outputs
 from .shell import Redirect, ShellScript, SimpleCommand, Word
 from .source import MappedText, Problem, Span
 from .startup import StartupCommand, startup_commands
@@ -47,9 +48,11 @@ __all__ = [
     "SimpleCommand",
     "Span",
     "Stage",
+    "StageOutput",
     "StartupCommand",
     "State",
     "Word",
+    "cache_targets",
 ]
 
 
@@ -138,6 +141,7 @@ class Context:
         self.options: Mapping[str, Any] = options or {}
         self._shell_cache: dict[int, ShellScript | None] = {}
         self._startup_cache: dict[int, list[StartupCommand]] = {}
+        self._outputs_cache: dict[int, list[StageOutput]] = {}
 
     @property
     def path(self) -> str:
@@ -192,6 +196,14 @@ class Context:
         if stage.index not in self._startup_cache:
             self._startup_cache[stage.index] = startup_commands(self, stage)
         return self._startup_cache[stage.index]
+
+    def stage_outputs(self, stage: Stage) -> list[StageOutput]:
+        """Outputs of known build tools in ``stage``'s image (Prisma engines, Playwright
+        browsers, ``pip install --user`` packages …) with their paths: see
+        :mod:`dockerfile_dlint.outputs`."""
+        if stage.index not in self._outputs_cache:
+            self._outputs_cache[stage.index] = stage_outputs(self, stage)
+        return self._outputs_cache[stage.index]
 
     def image_file(self, stage: Stage, path: str) -> ImageFile | None:
         """Where the file at ``path`` in ``stage``'s image was copied from, if known."""

@@ -26,13 +26,16 @@ _EMPTY: Mapping[str, str | None] = MappingProxyType({})
 class State:
     """What is in effect when an instruction runs.
 
-    ``env`` holds ENV values set in this Dockerfile (the base image's own are unknown);
+    ``env`` holds ENV values set in this Dockerfile (the base image's own are unknown); a
+    value that refers to an unknown variable keeps the reference as written
+    (``/opt/venv/bin:$PATH``) and its name is in ``unknown_env``;
     ``args`` the build arguments in scope, None where no default is visible; ``user`` and
     ``workdir`` are None while the base image's defaults apply.
     """
 
     env: Mapping[str, str] = field(default_factory=dict)
     args: Mapping[str, str | None] = field(default_factory=dict)
+    unknown_env: frozenset[str] = frozenset()
     user: str | None = None
     workdir: str | None = None
     shell: tuple[str, ...] = DEFAULT_SHELL
@@ -42,7 +45,7 @@ class State:
         """HOME for commands run here: ENV HOME, else root's, else /home/<user> (a guess that
         holds for users made with ``useradd -m``); None for a numeric non-root user."""
         if "HOME" in self.env:
-            return self.env["HOME"]
+            return None if "HOME" in self.unknown_env else self.env["HOME"]
         user = (self.user or "root").partition(":")[0]
         if user in ("root", "0"):
             return "/root"
@@ -51,10 +54,11 @@ class State:
     @property
     def variables(self) -> Mapping[str, str | None]:
         """Names Docker can expand here: build arguments, overridden by ENV."""
-        if not self.args:
+        if not self.args and not self.unknown_env:
             return self.env
         merged: dict[str, str | None] = dict(self.args)
         merged.update(self.env)
+        merged.update(dict.fromkeys(self.unknown_env))
         return merged
 
 
@@ -124,14 +128,18 @@ class Model:
         return next((stage for stage in self.stages if stage.name == lowered), None)
 
 
-def build_model(dockerfile: Dockerfile) -> Model:
-    """Follow the Dockerfile top to bottom, as Docker would run it."""
-    return _ModelBuilder(dockerfile).run()
+def build_model(dockerfile: Dockerfile, build_args: Mapping[str, str] | None = None) -> Model:
+    """Follow the Dockerfile top to bottom, as Docker would run it.
+
+    ``build_args`` are ``--build-arg`` values; without them, ARG defaults apply.
+    """
+    return _ModelBuilder(dockerfile, build_args or {}).run()
 
 
 class _ModelBuilder:
-    def __init__(self, dockerfile: Dockerfile) -> None:
+    def __init__(self, dockerfile: Dockerfile, build_args: Mapping[str, str]) -> None:
         self.dockerfile = dockerfile
+        self.build_args = build_args
         self.escape = dockerfile.escape
         self.global_args: dict[str, str | None] = {}
         self.stages: list[Stage] = []
@@ -185,9 +193,7 @@ class _ModelBuilder:
         self.stages.append(stage)
         if parent is not None:
             inherited = self.final_states[parent.index]
-            self.state = State(
-                inherited.env, _EMPTY, inherited.user, inherited.workdir, inherited.shell
-            )
+            self.state = replace(inherited, args=_EMPTY)
         else:
             self.state = State(args=_EMPTY)
         return stage
@@ -222,7 +228,9 @@ class _ModelBuilder:
             name, equals, default = argument.value.partition("=")
             if not name:
                 continue
-            if equals:
+            if name in self.build_args:
+                scope[name] = self.build_args[name]
+            elif equals:
                 value = self.expand(default, self._variables(stage, scope))
                 scope[name] = value.value if value.complete else None
             elif stage is None or name not in self.global_args:
@@ -244,13 +252,15 @@ class _ModelBuilder:
     def _env(self, instruction: Instruction) -> None:
         variables = self.state.variables
         env = dict(self.state.env)
+        unknown = set(self.state.unknown_env)
         for name, raw in key_values(instruction.arguments, instruction.text.text):
             value = self.expand(raw, variables)
+            env[name] = value.partial
             if value.complete:
-                env[name] = value.value
+                unknown.discard(name)
             else:
-                env.pop(name, None)
-        self._set(env=MappingProxyType(env))
+                unknown.add(name)
+        self._set(env=MappingProxyType(env), unknown_env=frozenset(unknown))
 
     def _workdir(self, instruction: Instruction) -> None:
         path = self.expand(instruction.text.text, self.state.variables)

@@ -14,7 +14,7 @@ from functools import cache
 
 from .api import Level, Rule
 
-CODE = re.compile(r"[A-Z]{2}[0-9]{4}")
+CODE = re.compile(r"[A-Z]{2}[0-9]{3,4}")
 NAME = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)*")
 DOC_SECTIONS = ("## What it does", "## Why is this bad?", "## Example", "## Use instead")
 
@@ -50,7 +50,7 @@ def rule_problems(rule: type[Rule]) -> list[str]:
     """What is wrong with a rule's metadata or documentation (empty when nothing)."""
     problems = []
     if not CODE.fullmatch(rule.code):
-        problems.append(f"code {rule.code!r} is not two capitals and four digits")
+        problems.append(f"code {rule.code!r} is not two capitals and three or four digits")
     if not NAME.fullmatch(rule.name):
         problems.append(f"name {rule.name!r} is not kebab-case")
     if not isinstance(rule.level, Level):

@@ -18,10 +18,15 @@ _NAME_CHARS = _NAME_START | frozenset("0123456789")
 
 @dataclass(frozen=True, slots=True)
 class Expansion:
-    """The expanded text, and the names of variables that had no known value."""
+    """The expanded text, and the names of variables that had no known value.
+
+    ``partial`` is the text with the known variables expanded and the references to unknown
+    ones kept as written (``/opt/venv/bin:$PATH``); it equals ``value`` when complete.
+    """
 
     value: str
     unknown: tuple[str, ...] = ()
+    partial: str = ""
 
     @property
     def complete(self) -> bool:
@@ -35,14 +40,24 @@ def expand(text: str, variables: Mapping[str, str | None], escape: str = "\\") -
     value dlint can know (``ARG VERSION`` with no default).
     """
     if "$" not in text and "'" not in text and '"' not in text and escape not in text:
-        return Expansion(text)
+        return Expansion(text, (), text)
     expander = _Expander(text, variables, escape)
     value = expander.run()
-    return Expansion(value, tuple(dict.fromkeys(expander.unknown)))
+    if not expander.unknown:
+        return Expansion(value, (), value)
+    keeper = _Expander(text, variables, escape, keep_unknown=True)
+    return Expansion(value, tuple(dict.fromkeys(expander.unknown)), keeper.run())
 
 
 class _Expander:
-    def __init__(self, text: str, variables: Mapping[str, str | None], escape: str) -> None:
+    def __init__(
+        self,
+        text: str,
+        variables: Mapping[str, str | None],
+        escape: str,
+        keep_unknown: bool = False,
+    ) -> None:
+        self.keep_unknown = keep_unknown
         self.text = text
         self.variables = variables
         self.escape = escape
@@ -88,10 +103,14 @@ class _Expander:
         if not name or name[0] not in _NAME_START:
             self.position = start
             return "$"
-        return self._lookup(name) or ""
+        value = self._lookup(name)
+        if value is None and self.keep_unknown:
+            return text[start - 1 : self.position]
+        return value or ""
 
     def _braced(self) -> str:
         text = self.text
+        dollar = self.position - 1
         self.position += 1
         start = self.position
         while self.position < len(text) and text[self.position] in _NAME_CHARS:
@@ -113,7 +132,10 @@ class _Expander:
         else:
             word = ""
         self.position += 1
-        return self._apply(name, operator, word)
+        value = self._apply(name, operator, word)
+        if self.keep_unknown and self.variables.get(name) is None:
+            return text[dollar : self.position]
+        return value
 
     def _apply(self, name: str, operator: str, word: str) -> str:
         """``${name<operator>word}``; a variable without a known value counts as unset."""

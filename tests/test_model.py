@@ -37,7 +37,8 @@ def test_env_user_workdir_shell_are_inherited_through_from_stage() -> None:
     run = built.dockerfile.instructions[-1]
     state = built.state(run)
     assert state.env["HOME"] == "/home/app"
-    assert "APP" not in state.env  # $HOME was not known when that ENV ran
+    assert "APP" in state.unknown_env  # $HOME was not known when that ENV ran
+    assert state.env["APP"] == "$HOME/src" and state.variables["APP"] is None
     assert state.user == "app"
     assert state.workdir == "/srv/api"
     assert state.shell == ("/bin/bash", "-o", "pipefail", "-c")
@@ -86,3 +87,13 @@ def test_copy_from_sources_resolve_names_indexes_and_images() -> None:
 def test_instructions_before_the_first_from_have_no_stage() -> None:
     built = model("ARG X=1\nFROM a:1\n")
     assert built.stage(built.dockerfile.instructions[0]) is None
+
+
+def test_build_args_override_defaults() -> None:
+    text = "ARG PY=3.11\nFROM python:${PY}-slim\nARG MODE=dev\nARG PY\nRUN true\n"
+    built = build_model(lex(decode(text.encode())), {"PY": "3.13", "MODE": "prod"})
+    assert built.stages[0].image_resolved == "python:3.13-slim"
+    assert dict(built.state(built.dockerfile.instructions[-1]).args) == {
+        "MODE": "prod",
+        "PY": "3.13",
+    }

@@ -36,3 +36,10 @@ def test_expand(text: str, value: str, unknown: tuple[str, ...]) -> None:
 
 def test_backtick_escape() -> None:
     assert expand("a`$A", VARIABLES, escape="`").value == "a$A"
+
+
+def test_partial_keeps_unknown_references_as_written() -> None:
+    result = expand("/opt/venv/bin:$PATH:${EXTRA:-/x}:${A}", VARIABLES)
+    assert result.unknown == ("PATH", "EXTRA")
+    assert result.partial == "/opt/venv/bin:$PATH:${EXTRA:-/x}:1"
+    assert expand("plain", VARIABLES).partial == "plain"

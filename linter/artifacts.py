@@ -1,0 +1,105 @@
+"""What the built image must contain, by the static model: for ``dlint smoke`` to verify.
+
+The tool outputs DP002 reasons about (Prisma engines, Playwright browsers, ``pip install
+--user`` packages, virtualenvs …) are checked in the real image before it boots: the target
+stage's own outputs where they were made, and the outputs of every stage it copies from — at
+the place the copy puts them, or, for the ones it does not copy, where the app looks for them.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from .api import Context, StageOutput
+from .buildcontext import BuildContext
+from .lexer import lex
+from .model import Stage, build_model
+from .source import decode
+
+
+@dataclass(frozen=True, slots=True)
+class ExpectedArtifact:
+    """A file the final image needs: some file under ``path`` matches ``pattern``."""
+
+    path: str
+    pattern: str
+    description: str
+    line: int
+
+
+def expected_artifacts(
+    dockerfile: Path,
+    context: Path,
+    target: str | None = None,
+    build_args: Mapping[str, str] | None = None,
+) -> list[ExpectedArtifact]:
+    """The artifacts the image built from ``dockerfile`` (stage ``target``) should contain."""
+    document = lex(decode(dockerfile.read_bytes(), str(dockerfile)))
+    model = build_model(document, build_args)
+    if not model.stages:
+        return []
+    stage = model.stage_named(target) if target else model.stages[-1]
+    if stage is None:
+        return []
+    ctx = Context(document, model, BuildContext(context))
+    found: dict[str, ExpectedArtifact] = {}
+    for output in ctx.stage_outputs(stage):
+        if not output.cached:
+            found.setdefault(output.path, _artifact(output.path, output, stage))
+    for producer, copies in _producers(ctx, stage).items():
+        for output in ctx.stage_outputs(producer):
+            placed = [p for source, dest in copies if (p := _placed(output.path, source, dest))]
+            for path in placed or [output.path]:
+                found.setdefault(path, _artifact(path, output, producer))
+    return list(found.values())
+
+
+def _producers(ctx: Context, stage: Stage) -> dict[Stage, list[tuple[str, str]]]:
+    """Stages ``stage`` (and the stages it is built from) copies from: (source, destination)."""
+    lineage = set()
+    current: Stage | None = stage
+    while current is not None:
+        lineage.add(current.index)
+        current = current.parent
+    producers: dict[Stage, list[tuple[str, str]]] = {}
+    for copy in ctx.copy_sources:
+        consumer = ctx.stage(copy.instruction)
+        if copy.stage is None or consumer is None or consumer.index not in lineage:
+            continue
+        instruction = copy.instruction
+        values = [ctx.expand(instruction, argument.value) for argument in instruction.arguments]
+        if len(values) < 2 or not all(value.complete for value in values):
+            continue
+        destination = values[-1].value
+        if not destination.startswith("/"):
+            workdir = ctx.state(instruction).workdir or "/"
+            destination = posixpath.join(workdir, destination)
+        pairs = producers.setdefault(copy.stage, [])
+        for value in values[:-1]:
+            # Tool outputs are directories: a copy puts a directory's contents at the target.
+            source = posixpath.normpath("/" + value.value.lstrip("/"))
+            pairs.append((source, posixpath.normpath(destination)))
+    return producers
+
+
+def _placed(path: str, source: str, destination: str) -> str | None:
+    """Where a copy of ``source`` to ``destination`` puts ``path``, if it brings it."""
+    if path == source:
+        return destination
+    if source == "/":
+        return posixpath.join(destination, path.lstrip("/"))
+    if path.startswith(source + "/"):
+        return posixpath.join(destination, path[len(source) + 1 :])
+    return None
+
+
+def _artifact(path: str, output: StageOutput, stage: Stage) -> ExpectedArtifact:
+    stage_name = stage.name or str(stage.index)
+    description = (
+        f"{output.tool.what}, from `{output.tool.name}` in stage {stage_name}, "
+        f"line {output.instruction.line}"
+    )
+    return ExpectedArtifact(path, output.tool.probe, description, output.instruction.line)

@@ -1,0 +1,149 @@
+"""What each build stage produces that the running app needs: tool outputs with their paths.
+
+For every RUN of a stage this finds the known tools (``knowledge.tool_outputs``) and resolves
+where their output lands, from the HOME, WORKDIR and environment in effect (a ``cd`` earlier in
+the same RUN and ``VAR=value`` prefixes included). Output written under a
+``RUN --mount=type=cache`` target never reaches the image: it is marked ``cached``.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from .knowledge.tool_outputs import (
+    PIP_PACKAGES,
+    VIRTUALENV,
+    ToolOutput,
+    installs_node_packages,
+    installs_python_packages,
+    tool_output,
+)
+from .model import Stage
+from .shell import SimpleCommand, Word
+from .syntax import Instruction
+
+if TYPE_CHECKING:
+    from .api import Context
+
+
+@dataclass(frozen=True, slots=True)
+class StageOutput:
+    """Output of a known tool in a stage: where it is, and which RUN made it."""
+
+    stage: Stage
+    tool: ToolOutput
+    path: str
+    instruction: Instruction
+    command: SimpleCommand
+    cached: bool
+
+
+def stage_outputs(ctx: Context, stage: Stage) -> list[StageOutput]:
+    """Outputs of the stage and of the stages it is built FROM, first producer of each path."""
+    lineage = []
+    current: Stage | None = stage
+    while current is not None:
+        lineage.append(current)
+        current = current.parent
+    runs = [i for s in reversed(lineage) for i in s.instructions if i.keyword == "RUN"]
+    python_stage = _python_or_node(ctx, runs)
+    found: dict[str, StageOutput] = {}
+    for run in runs:
+        script = ctx.shell(run)
+        if script is None:
+            continue
+        state = ctx.state(run)
+        env = dict(state.env)
+        workdir = state.workdir
+        caches = cache_targets(run, workdir)
+        for command in script.commands:
+            if command.program == "cd" and command.args and command.args[0].static:
+                workdir = _change_directory(workdir, command.args[0].value)
+                continue
+            if command.program == "export":
+                env.update(_assignments(command.args))
+                continue
+            local = {**env, **_assignments(command.assignments)}
+            recognised = tool_output(command, local, python_stage)
+            if recognised is None:
+                continue
+            tool, directory = recognised
+            if directory is not None:
+                path = _absolute(directory, workdir)
+            elif tool is PIP_PACKAGES and "VIRTUAL_ENV" not in local:
+                path = _virtualenv_on_path(local.get("PATH", ""), found) or tool.path(
+                    None, None, local
+                )
+            else:
+                path = tool.path(local.get("HOME") or state.home, workdir, local)
+            if path is None or path in found:
+                continue
+            cached = any(path == c or path.startswith(c.rstrip("/") + "/") for c in caches)
+            owner = next(s for s in lineage if run in s.instructions)
+            found[path] = StageOutput(owner, tool, path, run, command, cached)
+    return list(found.values())
+
+
+def cache_targets(run: Instruction, workdir: str | None) -> list[str]:
+    """The targets of a RUN's ``--mount=type=cache`` flags, as absolute paths."""
+    targets = []
+    for flag in run.flags:
+        if flag.name != "mount" or not flag.value:
+            continue
+        options = dict(part.partition("=")[::2] for part in flag.value.split(","))
+        target = options.get("target") or options.get("dst") or options.get("destination")
+        if options.get("type") == "cache" and target:
+            if not target.startswith("/"):
+                target = posixpath.join(workdir or "/", target)
+            targets.append(posixpath.normpath(target))
+    return targets
+
+
+def _python_or_node(ctx: Context, runs: list[Instruction]) -> bool | None:
+    """Whether a bare ``prisma`` here is the Python client (True) or the Node CLI (False)."""
+    python = node = False
+    for run in runs:
+        script = ctx.shell(run)
+        for command in script.commands if script else ():
+            python = python or installs_python_packages(command)
+            node = node or installs_node_packages(command)
+    if python != node:
+        return python
+    return None
+
+
+def _virtualenv_on_path(path: str, found: dict[str, StageOutput]) -> str | None:
+    """The virtualenv whose ``bin`` comes first on PATH, if this stage made it."""
+    for directory in path.split(":"):
+        if directory.endswith("/bin"):
+            venv = posixpath.dirname(posixpath.normpath(directory))
+            made = found.get(venv)
+            if made is not None and made.tool is VIRTUALENV:
+                return venv
+    return None
+
+
+def _absolute(path: str, workdir: str | None) -> str | None:
+    if path.startswith("/"):
+        return posixpath.normpath(path)
+    return posixpath.normpath(posixpath.join(workdir, path)) if workdir else None
+
+
+def _change_directory(workdir: str | None, target: str) -> str | None:
+    if target.startswith("/"):
+        return posixpath.normpath(target)
+    if workdir is None or target.startswith(("~", "-")):
+        return None
+    return posixpath.normpath(posixpath.join(workdir, target))
+
+
+def _assignments(words: tuple[Word, ...]) -> dict[str, str]:
+    """``NAME=value`` words with a literal value."""
+    values = {}
+    for word in words:
+        name, equals, assigned = word.value.partition("=")
+        if equals and word.static and name.isidentifier():
+            values[name] = assigned
+    return values

@@ -1,0 +1,159 @@
+import fnmatch
+import posixpath
+
+from dockerfile_dlint.api import Context, CopySource, Finding, Level, Rule, Stage, StageOutput
+
+
+class StageArtifactNotCopied(Rule):
+    """A later stage copies part of a builder stage's output and leaves out what the app needs.
+
+    ## What it does
+    Follows what known build tools leave in a stage — `pip install --user` packages in
+    `$HOME/.local`, the Prisma query engines that `prisma generate` (prisma-client-py) puts in
+    `$HOME/.cache/prisma-python`, Playwright browsers in `$HOME/.cache/ms-playwright`, the Node
+    Prisma client in `node_modules/.prisma` — with HOME from `USER`/`ENV HOME` and the tools' own
+    variables (`PRISMA_BINARY_CACHE_DIR`, `PLAYWRIGHT_BROWSERS_PATH`, `XDG_CACHE_HOME`,
+    `PYTHONUSERBASE`). When a later stage copies some of that output with `COPY --from` but
+    not the rest, the rest is reported at the `COPY --from`. Also reported: copying output that
+    was written inside a `RUN --mount=type=cache` (cache mounts never reach the image, so the
+    copy finds nothing), and building `FROM` a stage whose needed output is only in such a mount.
+
+    ## Why is this bad?
+    The image builds, and the service fails when it runs: prisma-client-py raises
+    `BinaryNotFoundError` because its query engine stayed in the builder's `~/.cache`;
+    Playwright reports that the browser executable does not exist; console scripts are missing.
+    Nothing in the build output hints at it.
+
+    ## Example
+    ```dockerfile
+    FROM python:3.12-slim AS builder
+    RUN pip install --user prisma && prisma generate
+
+    FROM python:3.12-slim
+    COPY --from=builder /root/.local /root/.local
+    CMD ["python", "-m", "app"]
+    ```
+
+    ## Use instead
+    ```dockerfile
+    FROM python:3.12-slim AS builder
+    RUN pip install --user prisma && prisma generate
+
+    FROM python:3.12-slim
+    COPY --from=builder /root/.local /root/.local
+    COPY --from=builder /root/.cache/prisma-python /root/.cache/prisma-python
+    CMD ["python", "-m", "app"]
+    ```
+
+    ## Fix
+    Add a `COPY --from=<stage> <path> <path>` for each path named in the message.
+    """
+
+    code = "DP002"
+    name = "stage-artifact-not-copied"
+    level = Level.ERROR
+
+    def finish(self, ctx: Context) -> list[Finding]:
+        findings = []
+        for consumer in ctx.stages:
+            copies: dict[int, list[CopySource]] = {}
+            for source in ctx.copy_sources:
+                if source.stage is not None and ctx.stage(source.instruction) is consumer:
+                    copies.setdefault(source.stage.index, []).append(source)
+            for producer_index, group in copies.items():
+                findings += self._copies(ctx, ctx.stages[producer_index], group)
+            if consumer.parent is not None:
+                findings += self._built_from(ctx, consumer, consumer.parent)
+        return findings
+
+    def _copies(self, ctx: Context, producer: Stage, group: list[CopySource]) -> list[Finding]:
+        outputs = ctx.stage_outputs(producer)
+        if not outputs:
+            return []
+        sources = [(copy, path) for copy in group for path in _source_paths(ctx, copy)]
+        covering = {
+            output.path: copy
+            for output in outputs
+            for copy, path in sources
+            if _covers(path, output.path)
+        }
+        taken = [
+            output
+            for output in outputs
+            if output.path in covering or any(_inside(path, output.path) for _, path in sources)
+        ]
+        if not taken:
+            return []
+        findings = []
+        stage_name = group[0].reference
+        for output in outputs:
+            copy = covering.get(output.path)
+            if copy is not None and output.cached:
+                findings.append(self._cached(copy, output, stage_name))
+            elif copy is None and output not in taken:
+                flag = group[0].instruction.flag("from")
+                span = flag.span if flag else group[0].instruction.span
+                brought = ", ".join(sorted(o.path for o in taken))
+                message = (
+                    f"COPY --from={stage_name} brings {brought} but not {output.path}, where "
+                    f"`{_shown(output)}` (line {output.instruction.line}) put "
+                    f"{output.tool.what}; at runtime: {output.tool.symptom}. Add "
+                    f"COPY --from={stage_name} {output.path} {output.path}"
+                )
+                findings.append(self.finding(span, message))
+        return findings
+
+    def _cached(self, copy: CopySource, output: StageOutput, stage_name: str) -> Finding:
+        flag = copy.instruction.flag("from")
+        span = flag.span if flag else copy.instruction.span
+        message = (
+            f"COPY --from={stage_name} takes {output.path}, but `{_shown(output)}` (line "
+            f"{output.instruction.line}) wrote it inside a cache mount, which never reaches the "
+            f"image: the copy gets nothing. Write {output.tool.what} outside the cache mount"
+        )
+        return self.finding(span, message)
+
+    def _built_from(self, ctx: Context, stage: Stage, parent: Stage) -> list[Finding]:
+        findings = []
+        for output in ctx.stage_outputs(parent):
+            if not output.cached:
+                continue
+            message = (
+                f"this stage is built from {parent.name or parent.index}, whose {output.path} "
+                f"was written by `{_shown(output)}` (line {output.instruction.line}) inside a "
+                f"cache mount, so it is not in the image; at runtime: {output.tool.symptom}"
+            )
+            span = stage.from_instruction.arguments[0].span
+            findings.append(self.finding(span, message))
+        return findings
+
+
+def _source_paths(ctx: Context, copy: CopySource) -> list[str]:
+    paths = []
+    for argument in copy.instruction.arguments[:-1]:
+        expansion = ctx.expand(copy.instruction, argument.value)
+        if expansion.complete:
+            paths.append(posixpath.normpath("/" + expansion.value.lstrip("/")))
+    return paths
+
+
+def _covers(source: str, path: str) -> bool:
+    """Whether copying ``source`` brings ``path`` (glob sources included)."""
+    if source == "/" or path == source or path.startswith(source + "/"):
+        return True
+    if not any(char in source for char in "*?["):
+        return False
+    current = path
+    while current not in ("/", ""):
+        if fnmatch.fnmatchcase(current, source):
+            return True
+        current = posixpath.dirname(current)
+    return False
+
+
+def _inside(source: str, path: str) -> bool:
+    return source.startswith(path + "/")
+
+
+def _shown(output: StageOutput) -> str:
+    return " ".join(word.value for word in output.command.words)
