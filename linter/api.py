@@ -99,7 +99,8 @@ class Rule:
     ``onbuild = True`` (the default) ``check`` is also called for the trigger of an
     ``ONBUILD`` whose keyword is listed, since Docker runs it in a later build. ``aliases``
     are other names the rule answers to (a BuildKit check's name); ``fixable`` is ``"safe"``
-    or ``"unsafe"`` for rules that offer fixes, None otherwise.
+    or ``"unsafe"`` for rules that offer fixes, None otherwise. An ``experimental`` rule is
+    off by default and a file's ``# check=experimental=…`` directive can turn it on.
     """
 
     code: ClassVar[str] = ""
@@ -110,6 +111,7 @@ class Rule:
     enabled_by_default: ClassVar[bool] = True
     aliases: ClassVar[tuple[str, ...]] = ()
     fixable: ClassVar[str | None] = None
+    experimental: ClassVar[bool] = False
 
     def check(self, instruction: Instruction, ctx: Context) -> Iterable[Finding]:
         return ()

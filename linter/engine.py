@@ -12,8 +12,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .api import Context, Finding, Rule
+from .api import Context, Finding, Level, Rule
 from .buildcontext import BuildContext
+from .check_directive import read_check_directive
 from .lexer import lex
 from .model import build_model
 from .pragmas import read_pragmas
@@ -48,9 +49,15 @@ def lint_bytes(data: bytes, display: str, selection: Selection, context: Path | 
 
 def lint_source(source: Source, selection: Selection, context: Path | None) -> FileResult:
     dockerfile = lex(source)
+    check = read_check_directive(dockerfile)
+    if check.problems:
+        problems = (*dockerfile.problems, *check.problems)
+        dockerfile = dataclasses.replace(dockerfile, problems=problems)
     build_context = BuildContext(context) if context else None
     ctx = Context(dockerfile, build_model(dockerfile), build_context, selection.options)
-    rules = [rule_class() for rule_class in selection.rules]
+    chosen = [rule for rule in selection.rules if not check.skips(rule)]
+    chosen += [rule for rule in selection.experimental if check.enables(rule)]
+    rules = [rule_class() for rule_class in chosen]
     raw, errors = _run_rules(rules, ctx)
     pragmas = read_pragmas(dockerfile)
     off = selection.ignored_codes(source.path)
@@ -64,6 +71,8 @@ def lint_source(source: Source, selection: Selection, context: Path | None) -> F
         if any(names_exactly(selector, rule_class) for selector in silenced):
             continue
         level = selection.levels.get(finding.code, finding.level)
+        if check.raises(rule_class):
+            level = Level.ERROR
         findings.append(dataclasses.replace(finding, level=level, path=source.path))
     findings.sort(key=Finding.sort_key)
     return FileResult(source.path, source, findings, errors)

@@ -22,7 +22,11 @@ CODE_LIKE = re.compile(r"[A-Z]+[0-9]*")
 
 @dataclass(frozen=True)
 class Selection:
-    """The enabled rules and their levels, per-file ignores and the failure threshold."""
+    """The enabled rules and their levels, per-file ignores and the failure threshold.
+
+    ``experimental`` holds the experimental rules that are off but not ignored: a file's
+    ``# check=experimental=…`` directive may turn them on.
+    """
 
     rules: tuple[type[Rule], ...]
     levels: dict[str, Level]
@@ -30,6 +34,7 @@ class Selection:
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     root: Path | None = None
     options: Mapping[str, Any] = field(default_factory=dict)
+    experimental: tuple[type[Rule], ...] = ()
 
     def ignored_codes(self, path: str) -> frozenset[str]:
         """Codes ``per-file-ignores`` switches off for ``path``."""
@@ -94,14 +99,20 @@ def build_selection(
     chosen = tuple(select) if select else settings.select
     ignored = (*settings.ignore, *ignore)
     enabled = []
+    experimental = []
     levels: dict[str, Level] = {}
     for rule in rules:
-        if not _selected(rule, chosen) or any(matches(s, rule) for s in ignored):
+        if any(matches(s, rule) for s in ignored):
             continue
         level = _level_override(rule, settings.levels)
         if level == "off":
             continue
-        enabled.append(rule)
+        if _selected(rule, chosen):
+            enabled.append(rule)
+        elif rule.experimental and (chosen is None or any(matches(s, rule) for s in chosen)):
+            experimental.append(rule)
+        else:
+            continue
         levels[rule.code] = Level.parse(level) if level else rule.level
     threshold_name = (failure_threshold or settings.failure_threshold).lower()
     threshold = None if threshold_name == "none" else Level.parse(threshold_name)
@@ -112,6 +123,7 @@ def build_selection(
         tuple(settings.per_file_ignores.items()),
         settings.root,
         settings.options,
+        tuple(experimental),
     )
 
 

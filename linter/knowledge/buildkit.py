@@ -1,0 +1,328 @@
+"""What BuildKit's build checks know: its predefined arguments, reserved names, and how it reads
+variable references, image references and platforms.
+
+The BK rules reimplement ``docker build --check`` without a daemon; these are the facts and the
+small parsers they share, written to follow BuildKit's own behaviour (its shell-word lexer,
+the distribution reference grammar, containerd's platform specifiers).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+
+# Arguments BuildKit defines for every build: usable in FROM without an ARG, and nowhere else
+# unless a stage declares them with ARG.
+PLATFORM_ARGS = frozenset(
+    {
+        *("BUILDPLATFORM", "BUILDOS", "BUILDARCH", "BUILDVARIANT", "BUILDOSVERSION"),
+        *("TARGETPLATFORM", "TARGETOS", "TARGETARCH", "TARGETVARIANT", "TARGETOSVERSION"),
+        "TARGETSTAGE",
+    }
+)
+# Values used when an expression is checked with the default arguments only (the values do not
+# matter for validity, only their shape does).
+PLATFORM_DEFAULTS: Mapping[str, str] = {
+    "BUILDPLATFORM": "linux/amd64",
+    "BUILDOS": "linux",
+    "BUILDARCH": "amd64",
+    "BUILDVARIANT": "",
+    "BUILDOSVERSION": "",
+    "TARGETPLATFORM": "linux/amd64",
+    "TARGETOS": "linux",
+    "TARGETARCH": "amd64",
+    "TARGETVARIANT": "",
+    "TARGETOSVERSION": "",
+    "TARGETSTAGE": "",
+}
+# Build arguments BuildKit reads itself and never exports to the build's environment.
+NON_ENV_ARGS = frozenset({"BUILDKIT_SBOM_SCAN_CONTEXT", "BUILDKIT_SBOM_SCAN_STAGE"})
+# The instructions BuildKit knows; a file with any other is a parse error, and no check runs.
+INSTRUCTIONS = frozenset(
+    {
+        *("ADD", "ARG", "CMD", "COPY", "ENTRYPOINT", "ENV", "EXPOSE", "FROM", "HEALTHCHECK"),
+        *("LABEL", "MAINTAINER", "ONBUILD", "RUN", "SHELL", "STOPSIGNAL", "USER", "VOLUME"),
+        "WORKDIR",
+    }
+)
+# Names a stage cannot usefully take: `FROM scratch` and the `context` named context.
+RESERVED_STAGE_NAMES = frozenset({"context", "scratch"})
+
+_SECRET_WORDS = "apikey|auth|credential|credentials|key|password|pword|passwd|secret|token"
+_SECRET = re.compile(rf"(?:_|^)(?:{_SECRET_WORDS})(?:_|$)", re.IGNORECASE)
+_ALLOWED = re.compile(r"(?:_|^)(?:public|file)(?:_|$)", re.IGNORECASE)
+
+
+def looks_secret(name: str) -> bool:
+    """BuildKit's test for an ARG or ENV name that holds a secret (``API_KEY``, ``DB_PASSWORD``;
+    a ``PUBLIC`` or ``FILE`` word, as in ``PUBLIC_KEY`` or ``PASSWORD_FILE``, clears it)."""
+    return _SECRET.search(name) is not None and _ALLOWED.search(name) is None
+
+
+_NAME_START = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_")
+_NAME_CHARS = _NAME_START | frozenset("0123456789")
+
+
+@dataclass(frozen=True, slots=True)
+class VariableUse:
+    """A ``$NAME`` or ``${NAME…}`` in a word: its name and where it is (``start``/``end``
+    offsets of the whole reference, a default or other modifier included)."""
+
+    name: str
+    start: int
+    end: int
+
+
+def variable_uses(text: str, escape: str = "\\") -> list[VariableUse]:
+    """The variable references Docker expands in ``text`` (an ENV value, a COPY path, a FROM
+    image), in order; references inside single quotes or after the escape character are
+    literal text and not listed, references nested in a modifier's word are."""
+    if "$" not in text:
+        return []
+    return list(_Scanner(text, escape).uses())
+
+
+class _Scanner:
+    """Docker's word lexer (its shell-like subset), reduced to finding references."""
+
+    def __init__(self, text: str, escape: str) -> None:
+        self.text = text
+        self.escape = escape
+        self.position = 0
+
+    def uses(self, stop: str = "") -> Iterator[VariableUse]:
+        text = self.text
+        quoted = False
+        while self.position < len(text):
+            char = text[self.position]
+            if char in stop and not quoted:
+                return
+            self.position += 1
+            if char == "'" and not quoted:
+                end = text.find("'", self.position)
+                self.position = len(text) if end < 0 else end + 1
+            elif char == '"':
+                quoted = not quoted
+            elif char == self.escape:
+                self.position += 1
+            elif char == "$":
+                yield from self._reference(self.position - 1)
+
+    def _reference(self, start: int) -> Iterator[VariableUse]:
+        text = self.text
+        if self.position < len(text) and text[self.position] == "{":
+            yield from self._braced(start)
+            return
+        name_end = self.position
+        while name_end < len(text) and text[name_end] in _NAME_CHARS:
+            name_end += 1
+        name = text[self.position : name_end]
+        if name and name[0] in _NAME_START:
+            self.position = name_end
+            yield VariableUse(name, start, name_end)
+
+    def _braced(self, start: int) -> Iterator[VariableUse]:
+        text = self.text
+        self.position += 1
+        name_start = self.position
+        while self.position < len(text) and text[self.position] in _NAME_CHARS:
+            self.position += 1
+        name = text[name_start : self.position]
+        modifier = ""
+        for candidate in (":-", ":+", ":?", "##", "%%", "-", "+", "?", "#", "%", "/"):
+            if text.startswith(candidate, self.position):
+                modifier = candidate
+                break
+        self.position += len(modifier)
+        nested = list(self.uses(stop="}")) if modifier else []
+        end = text.find("}", self.position)
+        self.position = len(text) if end < 0 else end + 1
+        if name and name[0] in _NAME_START:
+            yield VariableUse(name, start, self.position)
+        yield from nested
+
+
+def expand_with(text: str, values: Mapping[str, str], escape: str = "\\") -> str:
+    """``text`` as Docker's word processing leaves it, with ``values`` for the variables that
+    are set (an unset one expands to nothing, as it does for BuildKit)."""
+    return _Expander(text, values, escape).run()
+
+
+class _Expander:
+    def __init__(self, text: str, values: Mapping[str, str], escape: str) -> None:
+        self.text = text
+        self.values = values
+        self.escape = escape
+        self.position = 0
+
+    def run(self, stop: str = "") -> str:
+        out: list[str] = []
+        text = self.text
+        quoted = False
+        while self.position < len(text):
+            char = text[self.position]
+            if char in stop and not quoted:
+                break
+            self.position += 1
+            if char == "'" and not quoted:
+                end = text.find("'", self.position)
+                end = len(text) if end < 0 else end
+                out.append(text[self.position : end])
+                self.position = end + 1
+            elif char == '"':
+                quoted = not quoted
+            elif char == self.escape and self.position < len(text):
+                following = text[self.position]
+                if quoted and following not in ('"', "$", self.escape):
+                    out.append(char)
+                out.append(following)
+                self.position += 1
+            elif char == "$":
+                out.append(self._variable())
+            else:
+                out.append(char)
+        return "".join(out)
+
+    def _variable(self) -> str:
+        text = self.text
+        if self.position < len(text) and text[self.position] == "{":
+            return self._braced()
+        start = self.position
+        while self.position < len(text) and text[self.position] in _NAME_CHARS:
+            self.position += 1
+        name = text[start : self.position]
+        if not name or name[0] not in _NAME_START:
+            self.position = start
+            return "$"
+        return self.values.get(name, "")
+
+    def _braced(self) -> str:
+        text = self.text
+        self.position += 1
+        start = self.position
+        while self.position < len(text) and text[self.position] in _NAME_CHARS:
+            self.position += 1
+        name = text[start : self.position]
+        operator = ""
+        for candidate in (":-", ":+", ":?", "-", "+", "?"):
+            if text.startswith(candidate, self.position):
+                operator = candidate
+                break
+        self.position += len(operator)
+        word = self.run(stop="}") if operator else ""
+        end = text.find("}", self.position)
+        self.position = len(text) if end < 0 else end + 1
+        value = self.values.get(name)
+        if operator in (":-", ":?"):
+            return value or word
+        if operator in ("-", "?"):
+            return word if value is None else value
+        if operator == ":+":
+            return word if value else ""
+        if operator == "+":
+            return "" if value is None else word
+        return value or ""
+
+
+def global_arg_defaults(arguments: Iterable[str], escape: str = "\\") -> dict[str, str]:
+    """The values BuildKit gives build arguments when none is passed: the platform arguments,
+    then each ``ARG name=default`` before the first FROM in order (``arguments`` are those ARG
+    words), a default expanded with what is set before it. ``ARG name`` alone sets nothing."""
+    values = dict(PLATFORM_DEFAULTS)
+    for argument in arguments:
+        name, equals, default = argument.partition("=")
+        if name and equals:
+            values[name] = expand_with(default, values, escape)
+    return values
+
+
+# The distribution reference grammar (docker/distribution's reference package).
+_ALNUM = r"[a-z0-9]+"
+_SEPARATOR = r"(?:[._]|__|[-]+)"
+_PATH_COMPONENT = rf"{_ALNUM}(?:{_SEPARATOR}{_ALNUM})*"
+_DOMAIN_COMPONENT = r"(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])"
+_DOMAIN = rf"(?:{_DOMAIN_COMPONENT}(?:\.{_DOMAIN_COMPONENT})*|\[[a-fA-F0-9:]+\])(?::[0-9]+)?"
+_TAG = r"[\w][\w.-]{0,127}"
+_DIGEST = r"[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}"
+_REFERENCE = re.compile(
+    rf"((?:{_DOMAIN}/)?{_PATH_COMPONENT}(?:/{_PATH_COMPONENT})*)(?::({_TAG}))?(?:@({_DIGEST}))?"
+)
+_HEX_ID = re.compile(r"[a-f0-9]{64}")
+_DIGEST_LENGTHS = {"sha256": 64, "sha384": 96, "sha512": 128}
+
+
+def is_valid_image_reference(reference: str) -> bool:
+    """Whether Docker accepts ``reference`` as an image name (``ParseNormalizedNamed``):
+    lower-case repository path, optional registry host, tag and digest."""
+    if not reference or _HEX_ID.fullmatch(reference):
+        return False
+    first, slash, rest = reference.partition("/")
+    has_domain = "." in first or ":" in first or first == "localhost" or first.lower() != first
+    remainder = rest if slash and has_domain else reference
+    repository = remainder.partition(":")[0]
+    if repository.lower() != repository:
+        return False
+    match = _REFERENCE.fullmatch(reference)
+    if match is None or len(match.group(1)) > 255:
+        return False
+    digest = match.group(3)
+    if digest:
+        algorithm, _, encoded = digest.partition(":")
+        length = _DIGEST_LENGTHS.get(algorithm)
+        if length is None or len(encoded) != length or encoded.lower() != encoded:
+            return False
+    return True
+
+
+_KNOWN_OS = frozenset(
+    {
+        *("aix", "android", "darwin", "dragonfly", "freebsd", "hurd", "illumos", "ios", "js"),
+        *("linux", "nacl", "netbsd", "openbsd", "plan9", "solaris", "wasip1", "windows", "zos"),
+    }
+)
+_KNOWN_ARCH = frozenset(
+    {
+        *("386", "amd64", "amd64p32", "arm", "armbe", "arm64", "arm64be", "loong64", "mips"),
+        *("mipsle", "mips64", "mips64le", "mips64p32", "mips64p32le", "ppc", "ppc64"),
+        *("ppc64le", "riscv", "riscv64", "s390", "s390x", "sparc", "sparc64", "wasm"),
+    }
+)
+_ARCH_ALIASES = {
+    "i386": "386",
+    "x86_64": "amd64",
+    "x86-64": "amd64",
+    "aarch64": "arm64",
+    "armhf": "arm",
+    "armel": "arm",
+}
+_SPECIFIER_PART = re.compile(r"[A-Za-z0-9_-]+")
+
+
+@dataclass(frozen=True, slots=True)
+class Platform:
+    """A normalized platform, as containerd's ``platforms.Parse`` returns it."""
+
+    os: str
+    architecture: str
+
+
+def parse_platform(specifier: str) -> Platform | None:
+    """``linux/amd64``, ``linux/arm64/v8``, ``amd64`` … normalized (``x86_64`` is ``amd64``,
+    ``aarch64`` is ``arm64``, ``macos`` is ``darwin``); None when containerd rejects it."""
+    parts = specifier.split("/")
+    if len(parts) > 3 or not all(_SPECIFIER_PART.fullmatch(part) for part in parts):
+        return None
+    if len(parts) == 1:
+        single = parts[0].lower()
+        os_name = "darwin" if single == "macos" else single
+        if os_name in _KNOWN_OS:
+            return Platform(os_name, "amd64")
+        architecture = _ARCH_ALIASES.get(single, single)
+        if architecture in _KNOWN_ARCH:
+            return Platform("linux", architecture)
+        return None
+    os_name = parts[0].lower()
+    os_name = "darwin" if os_name == "macos" else os_name
+    architecture = parts[1].lower()
+    return Platform(os_name, _ARCH_ALIASES.get(architecture, architecture))
