@@ -24,7 +24,7 @@ class Casing(Rule):
 
 
 class Description(Rule):
-    code = "BK019"
+    code = "BK021"
     name = "description"
     aliases = ("InvalidDefinitionDescription",)
     enabled_by_default = False

@@ -7,7 +7,7 @@ class MalformedDefinitionDescription(Rule):
 
     BuildKit's `InvalidDefinitionDescription` check, experimental in BuildKit and so off by
     default: turn it on with `# check=experimental=InvalidDefinitionDescription` or by
-    selecting BK019.
+    selecting BK021.
 
     ## What it does
     BuildKit reads the comment lines directly above `FROM … AS name` and `ARG name` as their
@@ -33,7 +33,7 @@ class MalformedDefinitionDescription(Rule):
     ```
     """
 
-    code = "BK019"
+    code = "BK021"
     name = "malformed-definition-description"
     aliases = ("InvalidDefinitionDescription",)
     level = Level.WARNING

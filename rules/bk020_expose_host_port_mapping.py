@@ -29,7 +29,7 @@ class ExposeHostPortMapping(Rule):
     ```
     """
 
-    code = "BK021"
+    code = "BK020"
     name = "expose-host-port-mapping"
     aliases = ("ExposeInvalidFormat",)
     level = Level.WARNING

@@ -27,7 +27,7 @@ class ExposeProtocolNotLowercase(Rule):
     ```
     """
 
-    code = "BK020"
+    code = "BK019"
     name = "expose-protocol-not-lowercase"
     aliases = ("ExposeProtoCasing",)
     level = Level.WARNING
