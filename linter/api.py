@@ -20,7 +20,7 @@ from .model import CopySource, Model, Stage, State
 from .outputs import StageOutput, cache_targets, stage_outputs
 from .shell import Redirect, ShellScript, SimpleCommand, Word
 from .source import MappedText, Problem, Span
-from .startup import StartupCommand, startup_commands
+from .startup import StartupCommand, effective_entrypoint_and_cmd, startup_commands
 from .syntax import Argument, Comment, Directive, Dockerfile, Flag, Heredoc, Instruction
 from .variables import Expansion, expand
 
@@ -168,6 +168,16 @@ class Context:
     def state(self, instruction: Instruction) -> State:
         """ENV, ARG, USER, WORKDIR and SHELL in effect when ``instruction`` runs."""
         return self.model.state(instruction)
+
+    def final_state(self, stage: Stage) -> State:
+        """The state after ``stage``'s last instruction: what its image runs with (ENV,
+        USER, WORKDIR, SHELL; build arguments do not reach the container)."""
+        return self.model.final_state(stage)
+
+    def entrypoint_and_cmd(self, stage: Stage) -> tuple[Instruction | None, Instruction | None]:
+        """The ENTRYPOINT and CMD in force for ``stage``'s image, inheritance and the
+        ENTRYPOINT-resets-CMD rule applied."""
+        return effective_entrypoint_and_cmd(stage)
 
     def stage(self, instruction: Instruction) -> Stage | None:
         """The stage ``instruction`` belongs to (None before the first FROM)."""

@@ -9,12 +9,13 @@ shebang is not shell, and gives None.
 
 from __future__ import annotations
 
+import json
 import posixpath
 import re
 
 from .shell import ShellScript, parse_shell
 from .source import MappedText
-from .syntax import Heredoc, Instruction
+from .syntax import Argument, Heredoc, Instruction
 
 SHELL_KEYWORDS = frozenset({"RUN", "CMD", "ENTRYPOINT"})
 POSIX_SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh", "busybox"})
@@ -23,9 +24,13 @@ _SHEBANG = re.compile(r"#!\s*(\S+)(?:\s+(\S+))?")
 
 
 def shell_script(instruction: Instruction, shell: tuple[str, ...]) -> ShellScript | None:
-    """The parsed shell commands of a shell-form instruction, or None when it is not shell."""
-    if instruction.keyword not in SHELL_KEYWORDS or instruction.json:
+    """The parsed shell commands of a shell-form instruction, or of the ``-c`` script of an
+    exec form that runs a shell (``["bash", "-c", "…"]``); None when it is not shell."""
+    if instruction.keyword not in SHELL_KEYWORDS:
         return None
+    if instruction.json:
+        script = exec_form_script(instruction)
+        return parse_shell(script) if script is not None else None
     if shell and posixpath.basename(shell[0]).lower() not in POSIX_SHELLS:
         return None
     text = instruction.text
@@ -36,6 +41,51 @@ def shell_script(instruction: Instruction, shell: tuple[str, ...]) -> ShellScrip
         body = heredocs[0].body
         return parse_shell(body) if _is_shell_script(body.text) else None
     return parse_shell(_with_bodies(text, heredocs))
+
+
+def exec_form_script(instruction: Instruction) -> MappedText | None:
+    """The ``-c`` script of ``["sh", "-c", "…"]`` (options before ``-c`` allowed)."""
+    arguments = instruction.arguments
+    if not arguments or posixpath.basename(arguments[0].value) not in POSIX_SHELLS:
+        return None
+    index = 1
+    while index < len(arguments):
+        value = arguments[index].value
+        if value in ("-o", "+o"):  # takes an option name
+            index += 2
+            continue
+        if not value.startswith(("-", "+")):
+            return None
+        if "c" in value[1:] and not value.startswith("--") and index + 1 < len(arguments):
+            return json_argument_text(instruction, arguments[index + 1])
+        index += 1
+    return None
+
+
+def json_argument_text(instruction: Instruction, argument: Argument) -> MappedText:
+    """A JSON string's decoded value, each character mapped to where it is written."""
+    text = instruction.text
+    line, column = argument.span.line, argument.span.column
+    start = next((i for i in range(len(text.text)) if text.position(i) == (line, column)), None)
+    if start is None:
+        return MappedText.single(argument.value, line, column)
+    raw = text.text[start + 1 :]
+    parts = []
+    position = 0
+    while position < len(raw) and raw[position] != '"':
+        if raw[position] == "\\":
+            length = 6 if raw.startswith("\\u", position) else 2
+            decoded = json.loads('"' + raw[position : position + length] + '"')
+            where = text.slice(start + 1 + position, start + 2 + position).pieces[:1]
+            parts.append(MappedText(decoded, where))
+            position += length
+        else:
+            end = position
+            while end < len(raw) and raw[end] not in '"\\':
+                end += 1
+            parts.append(text.slice(start + 1 + position, start + 1 + end))
+            position = end
+    return MappedText.join(parts) if parts else MappedText.single("", line, column)
 
 
 def _with_bodies(command: MappedText, heredocs: tuple[Heredoc, ...]) -> MappedText:

@@ -85,7 +85,14 @@ def _through(
             return None
         raw_destination = posixpath.join(state.workdir, raw_destination)
     destination = posixpath.normpath(raw_destination)
-    directory = raw_destination.endswith(("/", "/.")) or len(values) + len(instruction.heredocs) > 2
+    markers = {heredoc.marker for heredoc in instruction.heredocs}
+    sources = [
+        value
+        for value, argument in zip(values[:-1], instruction.arguments[:-1], strict=True)
+        if argument.span not in markers
+    ]
+    copied = len(sources) + len(instruction.heredocs)
+    directory = raw_destination.endswith(("/", "/.")) or copied > 1
     for heredoc in instruction.heredocs:
         if path == (posixpath.join(destination, heredoc.name) if directory else destination):
             return ImageFile(path, instruction, None, heredoc)
@@ -94,7 +101,7 @@ def _through(
         origin = next((s.stage for s in model.copy_sources if s.instruction is instruction), None)
         if origin is None or hops == 0:
             return None
-    for source in reversed(values[:-1]):
+    for source in reversed(sources):
         if source is None or "://" in source:
             continue
         for candidate in _candidates(path, source, destination, directory):

@@ -301,6 +301,9 @@ class _Walk:
             return
         owner = _last_simple_command(body)
         if owner is None:
+            # `{ a; b; } > file`: every command of the group writes there.
+            for inner in _group_commands(body):
+                self._owned_redirects.setdefault(inner.id, []).extend(redirects)
             return
         self._owned_redirects.setdefault(owner.id, []).extend(redirects)
         for redirect in redirects:
@@ -411,6 +414,22 @@ def _last_simple_command(node: Node) -> Node | None:
         named = [child for child in current.named_children if child.type not in _REDIRECTS]
         current = named[-1] if named else None
     return current
+
+
+def _group_commands(node: Node) -> list[Node]:
+    """The simple commands directly inside a ``{ …; }`` or ``( … )`` group (not nested
+    groups or substitutions), whose output a redirection of the group takes."""
+    if node.type not in ("compound_statement", "subshell"):
+        return []
+    found = []
+    pending = list(node.named_children)
+    while pending:
+        current = pending.pop()
+        if current.type in _COMMANDS:
+            found.append(current)
+        elif current.type in ("list", "pipeline", "negated_command", "redirected_statement"):
+            pending.extend(current.named_children)
+    return found
 
 
 def _script_argument(words: tuple[Word, ...]) -> tuple[str, int | None] | None:

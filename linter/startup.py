@@ -16,11 +16,12 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from .commands import json_argument_text
 from .imagefiles import find_image_file
 from .model import Stage
 from .shell import ShellScript, SimpleCommand, Word, parse_shell
 from .source import MappedText, Span
-from .syntax import Argument, Instruction
+from .syntax import Instruction
 
 if TYPE_CHECKING:
     from .api import Context
@@ -277,34 +278,8 @@ def _word_text(word: Word, instruction: Instruction) -> MappedText:
     """The text of a ``sh -c`` script word, mapped into the file where possible."""
     argument = next((a for a in instruction.arguments if a.span == word.span), None)
     if argument is not None and instruction.json:
-        return _json_string_text(argument, instruction)
+        return json_argument_text(instruction, argument)
     return MappedText.single(word.value, word.span.line, word.span.column)
-
-
-def _json_string_text(argument: Argument, instruction: Instruction) -> MappedText:
-    """A JSON string's decoded value, each character mapped to where it is written."""
-    text = instruction.text
-    line, column = argument.span.line, argument.span.column
-    start = next((i for i in range(len(text.text)) if text.position(i) == (line, column)), None)
-    if start is None:
-        return MappedText.single(argument.value, line, column)
-    raw = text.text[start + 1 :]
-    parts = []
-    position = 0
-    while position < len(raw) and raw[position] != '"':
-        if raw[position] == "\\":
-            length = 6 if raw.startswith("\\u", position) else 2
-            decoded = json.loads('"' + raw[position : position + length] + '"')
-            where = text.slice(start + 1 + position, start + 2 + position).pieces[:1]
-            parts.append(MappedText(decoded, where))
-            position += length
-        else:
-            end = position
-            while end < len(raw) and raw[end] not in '"\\':
-                end += 1
-            parts.append(text.slice(start + 1 + position, start + 1 + end))
-            position = end
-    return MappedText.join(parts) if parts else MappedText.single("", line, column)
 
 
 def _covering(words: list[Word]) -> Span:

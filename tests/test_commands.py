@@ -65,3 +65,12 @@ def test_sh_c_inside_a_shell_form_cmd() -> None:
     assert script is not None
     nested = [c for c in script.commands if c.nested_in]
     assert [(c.name, c.span.column) for c in nested] == [("exec", 12)]
+
+
+def test_exec_form_shell_script_is_parsed_with_positions() -> None:
+    (script,) = scripts(
+        'FROM a\nRUN ["/bin/bash", "-o", "pipefail", "-c", '
+        '"apt-get update && apt-get install -y \\"x\\""]\n'
+    )
+    assert commands(script) == [("apt-get", 2, 44), ("apt-get", 2, 62)]
+    assert script is not None and script.commands[1].args[2].value == "x"

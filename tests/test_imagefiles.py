@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from dockerfile_dlint.buildcontext import BuildContext
 from dockerfile_dlint.imagefiles import find_image_file
 from dockerfile_dlint.lexer import lex
@@ -80,3 +79,10 @@ def test_heredoc_file(context: BuildContext) -> None:
     assert found is not None and found.heredoc is not None
     assert found.read(context) == '#!/bin/sh\nexec "$@"\n'
     assert found.instruction.flag("chmod") is not None
+
+
+def test_single_heredoc_onto_a_file_path(context: BuildContext) -> None:
+    text = "FROM a\nCOPY <<EOF /start.sh\n#!/bin/sh\nexec app\nEOF\n"
+    model = build_model(lex(decode(text.encode())))
+    found = find_image_file(model, model.stages[0], "/start.sh", context)
+    assert found is not None and found.read(context) == "#!/bin/sh\nexec app\n"

@@ -20,6 +20,8 @@ def test_rule_case(code: str, case: dict[str, Any], tmp_path: Path) -> None:
         target = tmp_path / name
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(content)
+    for name in case.get("executable", []):
+        (tmp_path / name).chmod(0o755)
     dockerfile = case["dockerfile"]
     if case.get("crlf"):
         dockerfile = dockerfile.replace("\n", "\r\n")

@@ -396,3 +396,10 @@ def test_flags_in_clusters_long_forms_and_values() -> None:
     assert command.flag_value("--no-install-recommends") == "1"
     flag = command.flag("-y")
     assert flag is not None and flag.value == "-qy"
+
+
+def test_redirect_of_a_group_applies_to_its_commands() -> None:
+    text = "{ echo '[repo]'; echo 'baseurl=x'; } > /etc/yum.repos.d/x.repo && yum makecache"
+    commands = parse_shell(MappedText.single(text, 1, 1)).commands
+    targets = [[r.target.value for r in c.redirects if r.target is not None] for c in commands]
+    assert targets == [["/etc/yum.repos.d/x.repo"], ["/etc/yum.repos.d/x.repo"], []]
