@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
+HADOLINT_NAMES = (".hadolint.yaml", ".hadolint.yml")
 LEVEL_NAMES = ("error", "warning", "info", "style")
 THRESHOLD_NAMES = (*LEVEL_NAMES, "none")
 LABEL_TYPES = ("text", "url", "semver", "hash", "rfc3339", "spdx", "email")
@@ -57,7 +58,9 @@ class Settings:
     (``trusted-registries``, ``label-schema``, ``strict-labels``). ``per_file_ignores`` maps
     a glob, relative to ``root`` (the configuration file's directory), to selectors ignored in
     matching files. ``exclude`` holds globs of paths not to lint; ``smoke`` the
-    ``[tool.dlint.smoke]`` table, which ``dlint smoke`` validates itself.
+    ``[tool.dlint.smoke]`` table, which ``dlint smoke`` validates itself. ``ignore_pragmas``
+    is False when a hadolint configuration sets ``disable-ignore-pragma``; ``warnings`` are
+    what the user should hear about the file (keys hadolint ignores, say).
     """
 
     select: tuple[str, ...] | None = None
@@ -68,12 +71,15 @@ class Settings:
     options: Mapping[str, Any] = field(default_factory=dict)
     exclude: tuple[str, ...] = ()
     smoke: Mapping[str, Any] = field(default_factory=dict)
+    ignore_pragmas: bool = True
+    warnings: tuple[str, ...] = ()
     root: Path | None = None
     path: Path | None = None
 
 
 def find_config(start: Path) -> Path | None:
-    """The nearest ``.dlint.toml``, or ``pyproject.toml`` with ``[tool.dlint]``, upward."""
+    """The nearest configuration, upward: in each directory ``.dlint.toml``, then
+    ``pyproject.toml`` with ``[tool.dlint]``, then hadolint's ``.hadolint.yaml``/``.yml``."""
     for directory in (start, *start.parents):
         candidate = directory / ".dlint.toml"
         if candidate.is_file():
@@ -81,11 +87,23 @@ def find_config(start: Path) -> Path | None:
         pyproject = directory / "pyproject.toml"
         if pyproject.is_file() and "dlint" in _read_toml(pyproject).get("tool", {}):
             return pyproject
+        for name in HADOLINT_NAMES:
+            if (directory / name).is_file():
+                return directory / name
     return None
 
 
 def load_settings(path: Path) -> Settings:
-    """Read and validate a configuration file."""
+    """Read and validate a configuration file (dlint's, or hadolint's YAML)."""
+    if path.name in HADOLINT_NAMES or path.suffix in (".yaml", ".yml"):
+        from .hadolint_config import load_hadolint_config
+
+        hadolint = load_hadolint_config(path)
+        return replace(
+            hadolint.settings,
+            ignore_pragmas=not hadolint.disable_ignore_pragma,
+            warnings=hadolint.warnings,
+        )
     data = _read_toml(path)
     if path.name == "pyproject.toml":
         table = data.get("tool", {}).get("dlint", {})

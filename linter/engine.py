@@ -67,7 +67,7 @@ def lint_source(source: Source, selection: Selection, context: Path | None) -> F
         rule_class = by_code[finding.code]
         if finding.code in off:
             continue
-        silenced = pragmas.silenced(finding.span.line)
+        silenced = pragmas.silenced(finding.span.line) if selection.honour_pragmas else ()
         if any(names_exactly(selector, rule_class) for selector in silenced):
             continue
         level = selection.levels.get(finding.code, finding.level)

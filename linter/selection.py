@@ -35,6 +35,7 @@ class Selection:
     root: Path | None = None
     options: Mapping[str, Any] = field(default_factory=dict)
     experimental: tuple[type[Rule], ...] = ()
+    honour_pragmas: bool = True
 
     def ignored_codes(self, path: str) -> frozenset[str]:
         """Codes ``per-file-ignores`` switches off for ``path``."""
@@ -124,6 +125,7 @@ def build_selection(
         settings.root,
         settings.options,
         tuple(experimental),
+        settings.ignore_pragmas,
     )
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from dockerfile_dlint.config import Settings
 from dockerfile_dlint.registry import all_rules, rule_problems
 from helpers import FIXTURES, fixture_cases, lint, positions
 
@@ -25,7 +26,8 @@ def test_rule_case(code: str, case: dict[str, Any], tmp_path: Path) -> None:
     dockerfile = case["dockerfile"]
     if case.get("crlf"):
         dockerfile = dockerfile.replace("\n", "\r\n")
-    result = lint(dockerfile, select=[code], context=tmp_path)
+    settings = Settings(options=case.get("options", {}))
+    result = lint(dockerfile, select=[code], context=tmp_path, settings=settings)
     assert positions(result, code) == case["expect"], [f.message for f in result.findings]
     assert not result.internal_errors
 

@@ -1,0 +1,100 @@
+import re
+
+from dockerfile_dlint.api import Context, Finding, Instruction, Level, Rule, Span
+
+KEY_CHARS = re.compile(r"[a-z0-9._/-]*")
+RESERVED_PREFIXES = ("com.docker.", "io.docker.", "org.dockerproject.")
+
+
+class InvalidLabelKey(Rule):
+    """LABEL uses a key outside Docker's recommended key format.
+
+    ## What it does
+    Flags label keys that do not follow Docker's guidelines: a key starts with a lower-case
+    letter, ends with a lower-case letter or digit, uses only lower-case letters, digits,
+    `.`, `-`, `_` and `/`, has no `..` or `--`, and stays out of the namespaces Docker
+    reserves (`com.docker.`, `io.docker.`, `org.dockerproject.`). A key built from a variable
+    whose value is not visible is not flagged.
+
+    ## Why is this bad?
+    Tools that read labels (registries, scanners, orchestrators) match keys exactly, and the
+    convention is lower-case reverse-DNS: `Maintainer` and `maintainer` are two different
+    labels, and keys in Docker's own namespaces may clash with labels Docker sets itself.
+
+    ## Example
+    ```dockerfile
+    FROM alpine:3.20
+    LABEL Version=1.2 com.docker.team=web
+    ```
+
+    ## Use instead
+    ```dockerfile
+    FROM alpine:3.20
+    LABEL org.opencontainers.image.version=1.2 com.example.team=web
+    ```
+    """
+
+    code = "DL3048"
+    name = "invalid-label-key"
+    level = Level.STYLE
+    instructions = frozenset({"LABEL"})
+    onbuild = False
+
+    def check(self, instruction: Instruction, ctx: Context) -> list[Finding]:
+        findings = []
+        for key, _, span, _ in _labels(instruction, ctx):
+            problem = None if key is None else _key_problem(key)
+            if problem:
+                findings.append(
+                    self.finding(
+                        span, f"label key {key!r} {problem}: use a lower-case reverse-DNS key"
+                    )
+                )
+        return findings
+
+
+def _key_problem(key: str) -> str | None:
+    if not key[:1].isascii() or not key[:1].islower():
+        return "does not start with a lower-case letter"
+    if not KEY_CHARS.fullmatch(key):
+        return "has characters other than a-z, 0-9, '.', '-', '_' and '/'"
+    if not (key[-1].islower() or key[-1].isdigit()):
+        return "does not end with a letter or digit"
+    if ".." in key or "--" in key:
+        return "has consecutive separators"
+    if key.startswith(RESERVED_PREFIXES):
+        return "is in a namespace Docker reserves"
+    return None
+
+
+def _labels(
+    instruction: Instruction, ctx: Context
+) -> list[tuple[str | None, str | None, Span, Span]]:
+    """Each label as Docker reads it: key, value (None where a variable's value is not
+    visible), the span of the key and that of the whole ``key=value`` word."""
+    arguments = instruction.arguments
+    if not arguments:
+        return []
+    first = arguments[0]
+    raw_pairs: list[tuple[str, str, Span]] = []
+    if "=" not in first.value:
+        rest = instruction.text.text[len(first.value) :].strip()
+        raw_pairs.append((first.value, rest, first.span))
+    else:
+        for argument in arguments:
+            raw_key, _, raw_value = argument.value.partition("=")
+            raw_pairs.append((raw_key, raw_value, argument.span))
+    labels = []
+    for raw_key, raw_value, span in raw_pairs:
+        key = ctx.expand(instruction, raw_key)
+        value = ctx.expand(instruction, raw_value)
+        key_span = Span(span.line, span.column, span.line, span.column + len(raw_key))
+        labels.append(
+            (
+                key.value if key.complete else None,
+                value.value if value.complete else None,
+                key_span,
+                span,
+            )
+        )
+    return labels

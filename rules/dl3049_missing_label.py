@@ -1,0 +1,133 @@
+from dockerfile_dlint.api import Context, Finding, Instruction, Level, Rule, Span, Stage
+
+
+class MissingLabel(Rule):
+    """An image is built without a label the label schema requires.
+
+    ## What it does
+    For each label in the `label-schema` option, flags the stages that produce an image
+    without it: stages that no other stage builds on (`FROM stage`) or copies from
+    (`COPY --from`, `RUN --mount=from=`). Labels set in a stage's parent stages count, since
+    the image inherits them; labels the base image may carry are not visible and do not.
+
+    ## Why is this bad?
+    A label schema is how an organisation finds the owner, the source and the version of a
+    running image. An image that lacks a required label drops out of those inventories and
+    of the security notices based on them.
+
+    ## Example
+    ```dockerfile
+    FROM alpine:3.20
+    COPY app /usr/local/bin/app
+    ```
+
+    ## Use instead
+    ```dockerfile
+    FROM alpine:3.20
+    LABEL org.opencontainers.image.source=https://github.com/example/app
+    COPY app /usr/local/bin/app
+    ```
+
+    ## Options
+    `label-schema`: a table of label name to type; every label named there is required.
+    """
+
+    code = "DL3049"
+    name = "missing-label"
+    level = Level.INFO
+
+    def finish(self, ctx: Context) -> list[Finding]:
+        schema = ctx.options.get("label-schema") or {}
+        if not schema:
+            return []
+        used = _stages_used_by_others(ctx)
+        findings: list[Finding] = []
+        for stage in ctx.stages:
+            if stage.index in used:
+                continue
+            present = _labels_of(stage, ctx)
+            from_instruction = stage.from_instruction
+            span = (
+                from_instruction.arguments[0].span
+                if from_instruction.arguments
+                else from_instruction.keyword_span
+            )
+            findings.extend(
+                self.finding(
+                    span,
+                    f"label {name} is missing from the image of this stage: add LABEL {name}=…",
+                )
+                for name in schema
+                if name not in present
+            )
+        return findings
+
+
+def _labels_of(stage: Stage, ctx: Context) -> set[str]:
+    """The label keys a stage sets, itself or through the stages it is built from."""
+    keys: set[str] = set()
+    current: Stage | None = stage
+    seen: set[int] = set()
+    while current is not None and current.index not in seen:
+        seen.add(current.index)
+        for instruction in current.instructions:
+            if instruction.keyword == "LABEL":
+                keys.update(key for key, _, _, _ in _labels(instruction, ctx) if key is not None)
+        current = current.parent
+    return keys
+
+
+def _stages_used_by_others(ctx: Context) -> set[int]:
+    """Indexes of the stages another stage builds on, copies from or mounts."""
+    used = {stage.parent.index for stage in ctx.stages if stage.parent is not None}
+    used.update(source.stage.index for source in ctx.copy_sources if source.stage is not None)
+    by_name = {stage.name: stage.index for stage in ctx.stages if stage.name}
+    for instruction in ctx.instructions:
+        if instruction.keyword != "RUN":
+            continue
+        for flag in instruction.flags:
+            if flag.name != "mount" or not flag.value:
+                continue
+            for option in flag.value.split(","):
+                key, _, value = option.partition("=")
+                reference = value.lower()
+                if key.strip() != "from":
+                    continue
+                if reference in by_name:
+                    used.add(by_name[reference])
+                elif reference.isdigit():
+                    used.add(int(reference))
+    return used
+
+
+def _labels(
+    instruction: Instruction, ctx: Context
+) -> list[tuple[str | None, str | None, Span, Span]]:
+    """Each label as Docker reads it: key, value (None where a variable's value is not
+    visible), the span of the key and that of the whole ``key=value`` word."""
+    arguments = instruction.arguments
+    if not arguments:
+        return []
+    first = arguments[0]
+    raw_pairs: list[tuple[str, str, Span]] = []
+    if "=" not in first.value:
+        rest = instruction.text.text[len(first.value) :].strip()
+        raw_pairs.append((first.value, rest, first.span))
+    else:
+        for argument in arguments:
+            raw_key, _, raw_value = argument.value.partition("=")
+            raw_pairs.append((raw_key, raw_value, argument.span))
+    labels = []
+    for raw_key, raw_value, span in raw_pairs:
+        key = ctx.expand(instruction, raw_key)
+        value = ctx.expand(instruction, raw_value)
+        key_span = Span(span.line, span.column, span.line, span.column + len(raw_key))
+        labels.append(
+            (
+                key.value if key.complete else None,
+                value.value if value.complete else None,
+                key_span,
+                span,
+            )
+        )
+    return labels
