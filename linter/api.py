@@ -11,7 +11,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 from .buildcontext import BuildContext
 from .imagefiles import ImageFile, find_image_file
@@ -39,6 +39,7 @@ __all__ = [
     "ImageFile",
     "ImageReference",
     "Instruction",
+    "KeyValue",
     "Level",
     "MappedText",
     "Problem",
@@ -90,6 +91,17 @@ class Finding:
 
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.path, self.span.line, self.span.column, self.code)
+
+
+class KeyValue(NamedTuple):
+    """One ``key=value`` of ENV or LABEL as Docker reads it: the key and value expanded
+    (None where a variable's value is not visible), the span of the key and that of the
+    whole pair."""
+
+    key: str | None
+    value: str | None
+    key_span: Span
+    span: Span
 
 
 class Rule:
@@ -220,6 +232,57 @@ class Context:
     def image_file(self, stage: Stage, path: str) -> ImageFile | None:
         """Where the file at ``path`` in ``stage``'s image was copied from, if known."""
         return find_image_file(self.model, stage, path, self.build_context)
+
+    def key_values(self, instruction: Instruction) -> list[KeyValue]:
+        """The pairs of an ENV or LABEL, legacy ``ENV key value`` form included."""
+        arguments = instruction.arguments
+        if not arguments:
+            return []
+        first = arguments[0]
+        raw: list[tuple[str, str, Span]] = []
+        if "=" not in first.value:
+            rest = instruction.text.text[len(first.value) :].strip()
+            raw.append((first.value, rest, first.span))
+        else:
+            for argument in arguments:
+                raw_key, _, raw_value = argument.value.partition("=")
+                raw.append((raw_key, raw_value, argument.span))
+        pairs = []
+        for raw_key, raw_value, span in raw:
+            key = self.expand(instruction, raw_key)
+            value = self.expand(instruction, raw_value)
+            key_span = Span(span.line, span.column, span.line, span.column + len(raw_key))
+            pairs.append(
+                KeyValue(
+                    key.value if key.complete else None,
+                    value.value if value.complete else None,
+                    key_span,
+                    span,
+                )
+            )
+        return pairs
+
+    def stages_used_by_others(self) -> set[int]:
+        """Indexes of the stages another stage builds on (``FROM``), copies from
+        (``COPY --from``) or mounts (``RUN --mount=from=``): builder stages."""
+        used = {stage.parent.index for stage in self.stages if stage.parent is not None}
+        used.update(source.stage.index for source in self.copy_sources if source.stage)
+        by_name = {stage.name: stage.index for stage in self.stages if stage.name}
+        for instruction in self.instructions:
+            if instruction.keyword != "RUN":
+                continue
+            for flag in instruction.flags:
+                if flag.name != "mount" or not flag.value:
+                    continue
+                for option in flag.value.split(","):
+                    name, _, value = option.partition("=")
+                    if name.strip() == "from" and value:
+                        target = value.lower()
+                        if target in by_name:
+                            used.add(by_name[target])
+                        elif target.isdigit() and int(target) < len(self.stages):
+                            used.add(int(target))
+        return used
 
     def first_in_stage(self, instruction: Instruction) -> Instruction | None:
         """The first instruction of ``instruction``'s stage with the same keyword."""

@@ -1,4 +1,4 @@
-from dockerfile_dlint.api import Context, Finding, Instruction, Level, Rule, Span, Stage
+from dockerfile_dlint.api import Context, Finding, Level, Rule, Stage
 
 
 class MissingLabel(Rule):
@@ -40,7 +40,7 @@ class MissingLabel(Rule):
         schema = ctx.options.get("label-schema") or {}
         if not schema:
             return []
-        used = _stages_used_by_others(ctx)
+        used = ctx.stages_used_by_others()
         findings: list[Finding] = []
         for stage in ctx.stages:
             if stage.index in used:
@@ -72,62 +72,6 @@ def _labels_of(stage: Stage, ctx: Context) -> set[str]:
         seen.add(current.index)
         for instruction in current.instructions:
             if instruction.keyword == "LABEL":
-                keys.update(key for key, _, _, _ in _labels(instruction, ctx) if key is not None)
+                keys.update(key for key, _, _, _ in ctx.key_values(instruction) if key is not None)
         current = current.parent
     return keys
-
-
-def _stages_used_by_others(ctx: Context) -> set[int]:
-    """Indexes of the stages another stage builds on, copies from or mounts."""
-    used = {stage.parent.index for stage in ctx.stages if stage.parent is not None}
-    used.update(source.stage.index for source in ctx.copy_sources if source.stage is not None)
-    by_name = {stage.name: stage.index for stage in ctx.stages if stage.name}
-    for instruction in ctx.instructions:
-        if instruction.keyword != "RUN":
-            continue
-        for flag in instruction.flags:
-            if flag.name != "mount" or not flag.value:
-                continue
-            for option in flag.value.split(","):
-                key, _, value = option.partition("=")
-                reference = value.lower()
-                if key.strip() != "from":
-                    continue
-                if reference in by_name:
-                    used.add(by_name[reference])
-                elif reference.isdigit():
-                    used.add(int(reference))
-    return used
-
-
-def _labels(
-    instruction: Instruction, ctx: Context
-) -> list[tuple[str | None, str | None, Span, Span]]:
-    """Each label as Docker reads it: key, value (None where a variable's value is not
-    visible), the span of the key and that of the whole ``key=value`` word."""
-    arguments = instruction.arguments
-    if not arguments:
-        return []
-    first = arguments[0]
-    raw_pairs: list[tuple[str, str, Span]] = []
-    if "=" not in first.value:
-        rest = instruction.text.text[len(first.value) :].strip()
-        raw_pairs.append((first.value, rest, first.span))
-    else:
-        for argument in arguments:
-            raw_key, _, raw_value = argument.value.partition("=")
-            raw_pairs.append((raw_key, raw_value, argument.span))
-    labels = []
-    for raw_key, raw_value, span in raw_pairs:
-        key = ctx.expand(instruction, raw_key)
-        value = ctx.expand(instruction, raw_value)
-        key_span = Span(span.line, span.column, span.line, span.column + len(raw_key))
-        labels.append(
-            (
-                key.value if key.complete else None,
-                value.value if value.complete else None,
-                key_span,
-                span,
-            )
-        )
-    return labels

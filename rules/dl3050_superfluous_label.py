@@ -1,4 +1,4 @@
-from dockerfile_dlint.api import Context, Finding, Instruction, Level, Rule, Span
+from dockerfile_dlint.api import Context, Finding, Instruction, Level, Rule
 
 
 class SuperfluousLabel(Rule):
@@ -45,39 +45,6 @@ class SuperfluousLabel(Rule):
                 key_span,
                 f"label {key} is not in the label schema: remove it, or add it to label-schema",
             )
-            for key, _, key_span, _ in _labels(instruction, ctx)
+            for key, _, key_span, _ in ctx.key_values(instruction)
             if key is not None and key not in schema
         ]
-
-
-def _labels(
-    instruction: Instruction, ctx: Context
-) -> list[tuple[str | None, str | None, Span, Span]]:
-    """Each label as Docker reads it: key, value (None where a variable's value is not
-    visible), the span of the key and that of the whole ``key=value`` word."""
-    arguments = instruction.arguments
-    if not arguments:
-        return []
-    first = arguments[0]
-    raw_pairs: list[tuple[str, str, Span]] = []
-    if "=" not in first.value:
-        rest = instruction.text.text[len(first.value) :].strip()
-        raw_pairs.append((first.value, rest, first.span))
-    else:
-        for argument in arguments:
-            raw_key, _, raw_value = argument.value.partition("=")
-            raw_pairs.append((raw_key, raw_value, argument.span))
-    labels = []
-    for raw_key, raw_value, span in raw_pairs:
-        key = ctx.expand(instruction, raw_key)
-        value = ctx.expand(instruction, raw_value)
-        key_span = Span(span.line, span.column, span.line, span.column + len(raw_key))
-        labels.append(
-            (
-                key.value if key.complete else None,
-                value.value if value.complete else None,
-                key_span,
-                span,
-            )
-        )
-    return labels

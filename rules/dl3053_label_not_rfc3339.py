@@ -1,7 +1,7 @@
 import re
 from datetime import date
 
-from dockerfile_dlint.api import Context, Finding, Instruction, Level, Rule, Span
+from dockerfile_dlint.api import Context, Finding, Instruction, Level, Rule
 
 # RFC 3339 date-time: full date, `T` (or `t`, or a space), time with optional fraction,
 # then `Z` or a numeric offset.
@@ -56,7 +56,7 @@ class LabelNotRfc3339(Rule):
                 f"label {key} is not an RFC 3339 timestamp ({value!r}): write it as "
                 "2024-05-01T12:30:00Z",
             )
-            for key, value, _, span in _labels(instruction, ctx)
+            for key, value, _, span in ctx.key_values(instruction)
             if value is not None and schema.get(key) == "rfc3339" and not is_rfc3339(value)
         ]
 
@@ -74,36 +74,3 @@ def is_rfc3339(value: str) -> bool:
     if offset_hour is not None and (int(offset_hour) > 23 or int(offset_minute) > 59):
         return False
     return hour <= 23 and minute <= 59 and second <= 60
-
-
-def _labels(
-    instruction: Instruction, ctx: Context
-) -> list[tuple[str | None, str | None, Span, Span]]:
-    """Each label as Docker reads it: key, value (None where a variable's value is not
-    visible), the span of the key and that of the whole ``key=value`` word."""
-    arguments = instruction.arguments
-    if not arguments:
-        return []
-    first = arguments[0]
-    raw_pairs: list[tuple[str, str, Span]] = []
-    if "=" not in first.value:
-        rest = instruction.text.text[len(first.value) :].strip()
-        raw_pairs.append((first.value, rest, first.span))
-    else:
-        for argument in arguments:
-            raw_key, _, raw_value = argument.value.partition("=")
-            raw_pairs.append((raw_key, raw_value, argument.span))
-    labels = []
-    for raw_key, raw_value, span in raw_pairs:
-        key = ctx.expand(instruction, raw_key)
-        value = ctx.expand(instruction, raw_value)
-        key_span = Span(span.line, span.column, span.line, span.column + len(raw_key))
-        labels.append(
-            (
-                key.value if key.complete else None,
-                value.value if value.complete else None,
-                key_span,
-                span,
-            )
-        )
-    return labels

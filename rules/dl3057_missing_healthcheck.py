@@ -36,7 +36,7 @@ class MissingHealthcheck(Rule):
     enabled_by_default = False
 
     def finish(self, ctx: Context) -> list[Finding]:
-        used = _stages_used_by_others(ctx)
+        used = ctx.stages_used_by_others()
         findings = []
         for stage in ctx.stages:
             if stage.index in used or _has_healthcheck(stage):
@@ -64,26 +64,3 @@ def _has_healthcheck(stage: Stage) -> bool:
             return True
         current = current.parent
     return False
-
-
-def _stages_used_by_others(ctx: Context) -> set[int]:
-    """Indexes of the stages another stage builds on, copies from or mounts."""
-    used = {stage.parent.index for stage in ctx.stages if stage.parent is not None}
-    used.update(source.stage.index for source in ctx.copy_sources if source.stage is not None)
-    by_name = {stage.name: stage.index for stage in ctx.stages if stage.name}
-    for instruction in ctx.instructions:
-        if instruction.keyword != "RUN":
-            continue
-        for flag in instruction.flags:
-            if flag.name != "mount" or not flag.value:
-                continue
-            for option in flag.value.split(","):
-                key, _, value = option.partition("=")
-                reference = value.lower()
-                if key.strip() != "from":
-                    continue
-                if reference in by_name:
-                    used.add(by_name[reference])
-                elif reference.isdigit():
-                    used.add(int(reference))
-    return used
