@@ -1,0 +1,936 @@
+"""Package managers: which shell commands install packages, and how to read their arguments.
+
+Rules about apt-get, apk, pip, npm, yarn, gem, yum, dnf, microdnf and zypper all ask the same
+questions of a command: which tool is this (through ``sudo``, ``env`` or ``python -m pip``),
+what is its subcommand, which words are packages and which are option values (``-o
+Dpkg::Options::=--force-confold``, ``--index-url URL``, ``-r FILE`` are not packages), is a
+package pinned by that tool's own syntax, which switches were given, and does a later command
+clean the tool's cache. The answers live here, as tables and small functions over
+:class:`SimpleCommand`, so that each rule states only its policy.
+
+Parsing is by table, not by guessing: each tool lists the options that take a separate value,
+so that ``pip install --timeout 60 flask==3.0`` has one package, not two. An option missing
+from a table makes its value look like a package; adding it to the table is the fix.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from dockerfile_dlint.api import (
+    Expansion,
+    Instruction,
+    ShellScript,
+    SimpleCommand,
+    Span,
+    Stage,
+    Word,
+)
+
+__all__ = [
+    "APT_LISTS",
+    "CACHES",
+    "MANAGERS",
+    "Cache",
+    "Invocation",
+    "Manager",
+    "Option",
+    "PipInstall",
+    "cache_mount_targets",
+    "cache_mounted",
+    "cleans",
+    "exec_form_command",
+    "follows",
+    "holds",
+    "invocation",
+    "invocations",
+    "is_pinned",
+    "mentions",
+    "package_values",
+    "pip_install",
+    "piped_from",
+    "run_commands",
+    "shell_variables",
+    "ships",
+    "strtobool",
+    "uncleaned",
+    "unpinned",
+    "unwrap",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Manager:
+    """How one package manager's command line reads.
+
+    ``value_options`` are the options that take the next word as their value (``-o X``,
+    ``--index-url URL``); ``installs`` the subcommands that install the packages named after
+    them; with ``passes_on``, the words after ``--`` go to another program (gem hands them to
+    the extension build) and are neither options nor packages.
+    """
+
+    name: str
+    value_options: frozenset[str]
+    installs: frozenset[str]
+    passes_on: bool = False
+
+
+def _options(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_APT_VALUES = _options(
+    "-o --option -c --config-file -t --target-release --default-release -a --host-architecture"
+)
+_YUM_VALUES = _options(
+    "-c --config --installroot --releasever --enablerepo --disablerepo --repo --repoid -x "
+    "--exclude --setopt -d --debuglevel -e --errorlevel --rpmverbosity --forcearch --downloaddir "
+    "--destdir --color --comment --advisory --advisories --bz --bzs --cve --cves --sec-severity "
+    "--secseverity --repofrompath --disableplugin --enableplugin --platform-id"
+)
+_PIP_VALUES = _options(
+    "-r --requirement -c --constraint -e --editable -t --target -b --build --src -i --index-url "
+    "--extra-index-url -f --find-links --platform --python-version --implementation --abi "
+    "--root --prefix --upgrade-strategy --progress-bar --no-binary --only-binary -C "
+    "--config-settings --global-option --install-option --report --root-user-action --log "
+    "--log-file --proxy --retries --timeout --exists-action --trusted-host --cert --client-cert "
+    "--cache-dir --python --keyring-provider --use-feature --use-deprecated --group "
+    "--resume-retries -d --dest --pip-args --suffix --preinstall --allow-external "
+    "--allow-unverified"
+)
+
+MANAGERS: Mapping[str, Manager] = {
+    manager.name: manager
+    for manager in (
+        Manager("apt-get", _APT_VALUES, frozenset({"install"})),
+        Manager("apt", _APT_VALUES, frozenset({"install"})),
+        Manager("aptitude", _APT_VALUES, frozenset({"install"})),
+        Manager(
+            "apk",
+            _options(
+                "-X --repository -t --virtual -p --root --arch --keys-dir --repositories-file "
+                "--cache-dir --cache-max-age --timeout --wait"
+            ),
+            frozenset({"add"}),
+        ),
+        Manager("pip", _PIP_VALUES, frozenset({"install"})),
+        Manager("pipx", _PIP_VALUES, frozenset({"install"})),
+        Manager(
+            "npm",
+            _options(
+                "--prefix --registry --cache --userconfig --globalconfig --tag -w --workspace "
+                "--omit --include --loglevel --install-strategy --before --otp --location --cpu "
+                "--os --libc --save-prefix --scope --proxy --https-proxy --fetch-retries "
+                "--fetch-timeout --depth --cache-min --cache-max --fetch-retry-mintimeout "
+                "--fetch-retry-maxtimeout"
+            ),
+            frozenset({"install", "i", "add"}),
+        ),
+        Manager(
+            "yarn",
+            _options(
+                "--cwd --cache-folder --modules-folder --network-timeout --mutex --global-folder "
+                "--link-folder --registry --use-yarnrc --network-concurrency "
+                "--preferred-cache-folder --proxy --https-proxy --otp"
+            ),
+            frozenset({"add"}),
+        ),
+        Manager(
+            "gem",
+            _options(
+                "-v --version -i --install-dir -n --bindir -s --source -p --http-proxy "
+                "--platform -P --trust-policy -g --file --build-root --document "
+                "--target-rbconfig"
+            ),
+            frozenset({"install", "i"}),
+            passes_on=True,
+        ),
+        Manager("yum", _YUM_VALUES, frozenset({"install", "groupinstall", "localinstall"})),
+        Manager("dnf", _YUM_VALUES, frozenset({"install", "groupinstall", "localinstall"})),
+        Manager("microdnf", _YUM_VALUES, frozenset({"install"})),
+        Manager(
+            "zypper",
+            _options(
+                "--root --reposd-dir --cache-dir --raw-cache-dir --solv-cache-dir "
+                "--pkg-cache-dir --config --userdata -t --type -r --repo --from"
+            ),
+            frozenset({"install", "in"}),
+        ),
+    )
+}
+
+_PIP_PROGRAM = re.compile(r"pip(?:[0-9]+(?:\.[0-9]+)?)?")
+_PYTHON_PROGRAM = re.compile(r"python(?:[0-9]+(?:\.[0-9]+)?)?")
+_PROGRAMS = {name: name for name in MANAGERS if name != "pip"}
+
+# Commands that run the command after them: their options that take a value, and how many
+# operands come before the command (gosu USER cmd).
+_WRAPPERS: Mapping[str, tuple[frozenset[str], int]] = {
+    "sudo": (
+        _options(
+            "-u --user -g --group -h --host -p --prompt -C --close-from -D --chdir -R --chroot "
+            "-T --command-timeout -U --other-user -r --role -t --type"
+        ),
+        0,
+    ),
+    "env": (_options("-u --unset -C --chdir -S --split-string"), 0),
+    "exec": (_options("-a"), 0),
+    "command": (frozenset(), 0),
+    "nohup": (frozenset(), 0),
+    "nice": (_options("-n --adjustment"), 0),
+    "gosu": (frozenset(), 1),
+    "su-exec": (frozenset(), 1),
+}
+_NOT_RUNNING = {"command": {"-v", "-V"}, "sudo": {"-l", "-v", "-k", "-K", "-e"}}
+
+
+def unwrap(words: tuple[Word, ...]) -> tuple[Word, ...]:
+    """The words of the command that really runs: ``sudo -E apt-get …`` gives ``apt-get …``.
+
+    ``env`` assignments and the options of ``sudo``, ``env``, ``exec``, ``nice`` are skipped,
+    and so is the user operand of ``gosu``/``su-exec``. ``command -v apt-get`` and ``sudo -l``
+    run nothing: they give ``()``.
+    """
+    index = 0
+    while index < len(words):
+        wrapper = _program(words[index].value)
+        if wrapper not in _WRAPPERS:
+            break
+        value_options, operands = _WRAPPERS[wrapper]
+        index += 1
+        while index < len(words):
+            value = words[index].value
+            if value == "--":
+                index += 1
+                break
+            if value in _NOT_RUNNING.get(wrapper, ()):
+                return ()
+            if value.startswith("-") and len(value) > 1:
+                index += 2 if value in value_options else 1
+            elif wrapper == "env" and "=" in value:
+                index += 1
+            else:
+                break
+        index += operands
+    return words[index:]
+
+
+def _program(name: str) -> str:
+    return name.rsplit("/", 1)[-1]
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    """One option given to a command: ``-y`` (each letter of ``-qy`` is one), ``--name=value``."""
+
+    name: str
+    value: str | None
+    word: Word
+
+
+@dataclass(frozen=True, slots=True)
+class Invocation:
+    """A package manager's command, read: its options, its subcommand and what follows.
+
+    ``words`` start at the program (``apt-get``, or ``python3`` for ``python3 -m pip``);
+    ``operands`` are the words that are neither options nor option values, the subcommand
+    first. ``manager`` is a key of :data:`MANAGERS`.
+    """
+
+    manager: str
+    command: SimpleCommand
+    words: tuple[Word, ...]
+    options: tuple[Option, ...]
+    operands: tuple[Word, ...]
+
+    @property
+    def subcommand(self) -> str | None:
+        return self.operands[0].value if self.operands else None
+
+    @property
+    def arguments(self) -> tuple[Word, ...]:
+        """The operands after the subcommand: the packages of an install."""
+        return self.operands[1:]
+
+    @property
+    def installs(self) -> bool:
+        """Whether the subcommand installs the packages named after it."""
+        return self.subcommand in MANAGERS[self.manager].installs
+
+    def has_option(self, *names: str) -> bool:
+        """Whether one of ``names`` (``-y``, ``--yes``) was given, anywhere on the line."""
+        return any(option.name in names for option in self.options)
+
+    def option_values(self, *names: str) -> tuple[str, ...]:
+        """The values given to the options ``names``, in order."""
+        return tuple(
+            option.value
+            for option in self.options
+            if option.name in names and option.value is not None
+        )
+
+    def option_word(self, *names: str) -> Word | None:
+        """The word that gives one of the options ``names``."""
+        return next((option.word for option in self.options if option.name in names), None)
+
+    @property
+    def span(self) -> Span:
+        """From the program to the subcommand: ``apt-get -y install``, where a finding goes."""
+        first = self.words[0].span
+        last = self.operands[0].span if self.operands else first
+        return Span(first.line, first.column, last.end_line, last.end_column)
+
+    @property
+    def name(self) -> str:
+        """How to name the command in a message: ``apt-get install``."""
+        subcommand = f" {self.subcommand}" if self.subcommand else ""
+        return f"{self.manager}{subcommand}"
+
+
+def invocation(
+    command: SimpleCommand,
+    expand: Callable[[str], Expansion] | None = None,
+    shell: Mapping[str, str | None] | None = None,
+) -> Invocation | None:
+    """The package manager ``command`` runs, read; None when it runs none of them.
+
+    With ``expand`` (the Dockerfile's variables, as ``ctx.expand`` gives them) and ``shell``
+    (the script's own, see :func:`shell_variables`), a word with variables whose values are
+    visible stands for the words it expands to, so that ``apt-get install $APT_OPTS`` shows
+    the ``-y`` that ``ENV APT_OPTS="-y"`` holds. Each such word keeps the variable's span.
+    """
+    words = unwrap(command.words)
+    if not words:
+        return None
+    program = _program(words[0].value)
+    start = 1
+    manager = _PROGRAMS.get(program)
+    if manager is None and _PIP_PROGRAM.fullmatch(program):
+        manager = "pip"
+    elif manager is None and _PYTHON_PROGRAM.fullmatch(program):
+        start = _python_module(words, "pip")
+        manager = "pip" if start else None
+    if manager is None:
+        return None
+    if expand is not None:
+        words = words[:start] + _expanded(words[start:], expand, shell)
+    options, operands = _parse(words[start:], MANAGERS[manager])
+    return Invocation(manager, command, words, options, operands)
+
+
+def _expanded(
+    words: tuple[Word, ...],
+    expand: Callable[[str], Expansion],
+    shell: Mapping[str, str | None] | None,
+) -> tuple[Word, ...]:
+    result: list[Word] = []
+    for word in words:
+        values = None if word.static else package_values(word, expand, shell)
+        if values is None:
+            result.append(word)
+        else:
+            result.extend(Word(value, value, True, word.span) for value in values)
+    return tuple(result)
+
+
+def _python_module(words: tuple[Word, ...], module: str) -> int:
+    """For ``python [-flags] -m module …``, the index after ``module``; else 0."""
+    for index in range(1, len(words) - 1):
+        value = words[index].value
+        if value == "-m":
+            return index + 2 if words[index + 1].value == module else 0
+        if not value.startswith("-") or value == "-c":
+            return 0
+    return 0
+
+
+def _parse(
+    words: tuple[Word, ...], manager: Manager
+) -> tuple[tuple[Option, ...], tuple[Word, ...]]:
+    value_options = manager.value_options
+    options: list[Option] = []
+    operands: list[Word] = []
+    index = 0
+    while index < len(words):
+        word = words[index]
+        value = word.value
+        index += 1
+        if value == "--":
+            operands.extend(() if manager.passes_on else words[index:])
+            break
+        if value.startswith("--"):
+            name, equals, given = value.partition("=")
+            following = words[index].value if index < len(words) else None
+            if equals:
+                options.append(Option(name, given, word))
+            elif following is not None and (
+                name in value_options or following in ("true", "false")
+            ):
+                options.append(Option(name, following, word))
+                index += 1
+            else:
+                options.append(Option(name, None, word))
+        elif value.startswith("-") and len(value) > 1 and word.static:
+            for position in range(1, len(value)):
+                name = "-" + value[position]
+                rest = value[position + 1 :]
+                if name in value_options:
+                    if rest:
+                        options.append(Option(name, rest.removeprefix("="), word))
+                    elif index < len(words):
+                        options.append(Option(name, words[index].value, word))
+                        index += 1
+                    else:
+                        options.append(Option(name, None, word))
+                    break
+                if value[position] == "=":
+                    break
+                options.append(Option(name, None, word))
+        else:
+            operands.append(word)
+    return tuple(options), tuple(operands)
+
+
+def invocations(
+    commands: Sequence[SimpleCommand],
+    *managers: str,
+    expand: Callable[[str], Expansion] | None = None,
+) -> list[Invocation]:
+    """The commands that run one of ``managers`` (all package managers when none is named).
+
+    With ``expand``, words with variables are read as they expand (see :func:`invocation`),
+    using the shell variables the script set before each command as well. Every package rule
+    asks this of the same script, so the answer is kept for the few scripts seen last
+    (``ctx.shell`` hands each rule the same tuple of commands).
+    """
+    found = _read_all(commands, expand)
+    if not managers:
+        return list(found)
+    return [read for read in found if read.manager in managers]
+
+
+_READ: dict[tuple[int, bool], tuple[Sequence[SimpleCommand], tuple[Invocation, ...]]] = {}
+_READ_LIMIT = 64
+
+
+def _read_all(
+    commands: Sequence[SimpleCommand], expand: Callable[[str], Expansion] | None
+) -> tuple[Invocation, ...]:
+    key = (id(commands), expand is not None)
+    cached = _READ.get(key)
+    if cached is not None and cached[0] is commands:
+        return cached[1]
+    found = []
+    for command in commands:
+        read = invocation(command) if command.words else None
+        if read is None:
+            continue
+        if expand is not None and not all(word.static for word in read.words):
+            shell = shell_variables(commands, command, expand)
+            read = invocation(command, expand, shell) or read
+        found.append(read)
+    if len(_READ) >= _READ_LIMIT:
+        _READ.clear()
+    _READ[key] = (commands, tuple(found))
+    return tuple(found)
+
+
+# Pinning: does a package argument name one version, by the tool's own syntax?
+
+_PIP_VERSION = ("==", ">=", "<=", ">", "<", "!=", "~=", "===")
+_PIP_VCS = re.compile(r"(git|hg|svn|bzr)(\+[a-z-]+)?:", re.IGNORECASE)
+_PIP_ARCHIVES = (".whl", ".tar.gz", ".tgz", ".tar.bz2", ".zip")
+_NPM_GIT = ("git://", "git+ssh://", "git+http://", "git+https://")
+_NPM_TARBALLS = (".tar", ".tar.gz", ".tgz")
+_NPM_FOLDERS = ("/", "./", "../", "~/")
+_RPM_VERSION_CHARS = re.compile(r"[0-9A-Za-z.~^_:+]+")
+
+
+def is_pinned(manager: str, package: str) -> bool:
+    """Whether ``package``, as given to ``manager``'s install, names a version or a file.
+
+    apt: ``pkg=1.2``, a release (``pkg/bookworm``) or a ``.deb``; apk: ``pkg=1.2``,
+    ``pkg~1.2``, a range (``pkg<2``) or an ``.apk``; pip: a version specifier, a path, an
+    archive, or a VCS URL with ``@ref``; npm: ``pkg@1.2`` (scoped: ``@scope/pkg@1.2``), a
+    folder, a tarball, or a git URL with ``#ref``; gem: ``gem:1.2`` or a ``.gem``; yum/dnf:
+    ``pkg-1.2`` (a version after a dash), an ``.rpm``, a group (``@group``); zypper:
+    ``pkg=1.2``, ``pkg>=1.2`` or an ``.rpm``. A group names no version and counts as pinned.
+    """
+    pinned = _PINNED.get(manager)
+    return pinned(package) if pinned is not None else True
+
+
+def _apt_pinned(package: str) -> bool:
+    return "=" in package or "/" in package or package.endswith(".deb")
+
+
+def _apk_pinned(package: str) -> bool:
+    return any(symbol in package for symbol in "=~<>") or package.endswith(".apk")
+
+
+def _pip_pinned(package: str) -> bool:
+    if any(symbol in package for symbol in _PIP_VERSION):
+        return True
+    if _PIP_VCS.match(package):
+        location = package.split("#", 1)[0].split("://", 1)[-1]
+        return "@" in location.partition("/")[2]
+    return "/" in package or package.startswith(".") or package.endswith(_PIP_ARCHIVES)
+
+
+def _npm_pinned(package: str) -> bool:
+    if package.startswith(_NPM_GIT):
+        return "#" in package
+    if package.endswith(_NPM_TARBALLS) or package.startswith(_NPM_FOLDERS):
+        return True
+    if package in (".", ".."):
+        return True
+    name = package[1:] if package.startswith("@") else package
+    return "@" in name
+
+
+def _gem_pinned(package: str) -> bool:
+    return ":" in package or package.endswith(".gem")
+
+
+def _rpm_pinned(package: str) -> bool:
+    if package.startswith("@") or package.endswith(".rpm"):
+        return True
+    parts = package.split("-")[1:]
+    return (
+        bool(parts)
+        and all(_RPM_VERSION_CHARS.fullmatch(part) for part in parts)
+        and any(part[:1].isdigit() for part in parts)
+    )
+
+
+def _zypper_pinned(package: str) -> bool:
+    return any(symbol in package for symbol in "=<>") or package.endswith(".rpm")
+
+
+_PINNED: Mapping[str, Callable[[str], bool]] = {
+    "apt-get": _apt_pinned,
+    "apt": _apt_pinned,
+    "apk": _apk_pinned,
+    "pip": _pip_pinned,
+    "pipx": _pip_pinned,
+    "npm": _npm_pinned,
+    "yarn": _npm_pinned,
+    "gem": _gem_pinned,
+    "yum": _rpm_pinned,
+    "dnf": _rpm_pinned,
+    "microdnf": _rpm_pinned,
+    "zypper": _zypper_pinned,
+}
+
+
+def package_values(
+    word: Word,
+    expand: Callable[[str], Expansion],
+    shell: Mapping[str, str | None] | None = None,
+) -> tuple[str, ...] | None:
+    """The packages one argument stands for; None when dlint cannot know them.
+
+    A plain word is one package. A word with variables is expanded, with the shell variables
+    the script set before the command (``shell``, see :func:`shell_variables`) and the values
+    the Dockerfile gives (``expand``: ``ARG PKGS="curl=7.88 git=1:2.39"``), and split into
+    words as the shell splits an unquoted expansion. A variable without a visible value, or a
+    command substitution, gives None.
+    """
+    if word.static:
+        return (word.value,)
+    raw = word.raw
+    if "$(" in raw or "`" in raw:
+        return None
+    if shell:
+        unknown = False
+
+        def substitute(match: re.Match[str]) -> str:
+            nonlocal unknown
+            name = match.group(1) or match.group(2)
+            if name not in shell:
+                return match.group(0)
+            value = shell[name]
+            unknown = unknown or value is None
+            return value or ""
+
+        raw = _REFERENCE.sub(substitute, raw)
+        if unknown:
+            return None
+    expanded = expand(raw)
+    if not expanded.complete:
+        return None
+    return tuple(expanded.value.split())
+
+
+_REFERENCE = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))")
+_DECLARATIONS = frozenset({"export", "readonly", "local", "declare", "typeset"})
+# POSIX special built-ins keep the assignments written in front of them.
+_SPECIAL_BUILTINS = frozenset({":", ".", "set", "export", "readonly", "eval", "shift", "trap"})
+
+
+def shell_variables(
+    commands: Iterable[SimpleCommand],
+    before: SimpleCommand,
+    expand: Callable[[str], Expansion],
+) -> dict[str, str | None]:
+    """The variables a script assigns before ``before`` runs: ``buildDeps='gcc make' && …``.
+
+    Assignments (``x=…``, ``export x=…``, ``readonly x=…``) in the same shell as ``before``
+    count, in script order; a value dlint cannot know is None.
+    """
+    variables: dict[str, str | None] = {}
+    for command in commands:
+        if not follows(before, command):
+            break
+        if command.nested_in != before.nested_in:
+            continue
+        words = command.words
+        assignments: tuple[Word, ...] = ()
+        if not words or _program(words[0].value) in _SPECIAL_BUILTINS:
+            assignments = command.assignments
+        if words and words[0].value in _DECLARATIONS:
+            assignments = tuple(word for word in words[1:] if "=" in word.value)
+        for assignment in assignments:
+            name, _, raw = assignment.raw.partition("=")
+            if not name.replace("_", "a").isalnum():
+                continue
+            value = Word(
+                raw, assignment.value.partition("=")[2], assignment.static, assignment.span
+            )
+            values = package_values(value, expand, variables)
+            variables[name] = None if values is None else " ".join(values)
+    return variables
+
+
+def unpinned(
+    read: Invocation,
+    commands: Sequence[SimpleCommand],
+    expand: Callable[[str], Expansion],
+    words: Iterable[Word] | None = None,
+    pinned: Callable[[str], bool] | None = None,
+) -> list[tuple[Word, tuple[str, ...]]]:
+    """The package arguments of ``read`` that name no version, with the packages each gives.
+
+    ``words`` default to the install's arguments and ``pinned`` to :func:`is_pinned` for the
+    manager; ``commands`` are the script's commands, for the shell variables set before
+    ``read`` runs. Arguments whose value dlint cannot know are left out.
+    """
+    judge = pinned or (lambda package: is_pinned(read.manager, package))
+    shell: dict[str, str | None] | None = None
+    found: list[tuple[Word, tuple[str, ...]]] = []
+    for word in read.arguments if words is None else words:
+        if not word.static and shell is None:
+            shell = shell_variables(commands, read.command, expand)
+        values = package_values(word, expand, shell)
+        loose = tuple(value for value in values or () if not judge(value))
+        if not loose:
+            continue
+        if found and found[-1][0].span == word.span:  # one variable, expanded to several
+            found[-1] = (found[-1][0], found[-1][1] + loose)
+        else:
+            found.append((word, loose))
+    return found
+
+
+# pip, for rules and for the deploy rule about console scripts.
+
+_TRUE = frozenset({"y", "yes", "t", "true", "on", "1"})
+_FALSE = frozenset({"n", "no", "f", "false", "off", "0"})
+_NAMED_REQUIREMENT = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?\s*(?:$|[\[=<>!~;@ (])")
+
+
+def strtobool(value: str) -> bool | None:
+    """pip's reading of a boolean setting (``PIP_USER=yes``); None when it is not one."""
+    lowered = value.strip().lower()
+    if lowered in _TRUE:
+        return True
+    if lowered in _FALSE:
+        return False
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class PipInstall:
+    """What one ``pip install`` installs, and where.
+
+    ``requirements`` are the named requirements as written on the command line (``flask``,
+    ``uvicorn[standard]==0.30``), not paths, archives or URLs; ``requirement_files`` the files
+    given with ``-r``/``--requirement``; ``user`` whether it installs into the user site
+    (``--user``, or ``PIP_USER`` set true).
+    """
+
+    requirements: tuple[str, ...]
+    requirement_files: tuple[str, ...]
+    user: bool
+
+
+def pip_install(
+    command: SimpleCommand, env: Mapping[str, str | None] | None = None
+) -> PipInstall | None:
+    """Read a ``pip install`` (``pip3 install``, ``python -m pip install``); None otherwise.
+
+    ``env`` holds the environment variables in effect (ENV and ARG values), for ``PIP_USER``;
+    an assignment in front of the command (``PIP_USER=1 pip install …``) counts too.
+    """
+    read = invocation(command)
+    if read is None or read.manager != "pip" or not read.installs:
+        return None
+    requirements = tuple(
+        word.value
+        for word in read.arguments
+        if _NAMED_REQUIREMENT.match(word.value) and not _is_location(word.value)
+    )
+    files = read.option_values("-r", "--requirement")
+    user = read.has_option("--user")
+    if not user:
+        setting = _assigned(command, "PIP_USER")
+        if setting is None and env is not None:
+            setting = env.get("PIP_USER")
+        user = setting is not None and strtobool(setting) is True
+    return PipInstall(requirements, files, user)
+
+
+def _is_location(requirement: str) -> bool:
+    """A path, archive or URL rather than a project name (``pkg @ https://…`` is a name)."""
+    name = re.split(r"[\s\[=<>!~;@(]", requirement, maxsplit=1)[0]
+    return "/" in name or "://" in name or requirement.endswith(_PIP_ARCHIVES)
+
+
+def _assigned(command: SimpleCommand, name: str) -> str | None:
+    for assignment in command.assignments:
+        key, equals, value = assignment.value.partition("=")
+        if equals and key == name:
+            return value
+    return None
+
+
+# Caches and clean-ups.
+
+APT_LISTS = "/var/lib/apt/lists"
+
+
+@dataclass(frozen=True, slots=True)
+class Cache:
+    """Where a package manager keeps what it downloads, and how it is told to clean it.
+
+    ``directories`` are absolute paths; ``home_suffixes`` match a cache under any user's home
+    (``~/.cache/pip``, ``/home/app/.cache/pip``); ``clean`` lists the subcommand words that
+    empty it (``yum clean``, ``yarn cache clean``), and ``cleaners`` the tools whose clean
+    subcommand counts (``dnf clean`` also cleans after ``yum``, which shares its cache).
+    """
+
+    directories: tuple[str, ...]
+    home_suffixes: tuple[str, ...] = ()
+    clean: tuple[tuple[str, ...], ...] = ()
+    cleaners: tuple[str, ...] = ()
+
+
+_RPM_CACHE = Cache(
+    ("/var/cache/yum", "/var/cache/dnf"),
+    clean=(("clean",),),
+    cleaners=("yum", "dnf", "microdnf"),
+)
+CACHES: Mapping[str, Cache] = {
+    "apt-get": Cache((APT_LISTS,), clean=(("dist-clean",),), cleaners=("apt-get", "apt")),
+    "apk": Cache(
+        ("/var/cache/apk", "/etc/apk/cache"), clean=(("cache", "clean"),), cleaners=("apk",)
+    ),
+    "yum": _RPM_CACHE,
+    "dnf": _RPM_CACHE,
+    "microdnf": _RPM_CACHE,
+    "zypper": Cache(("/var/cache/zypp",), clean=(("clean",), ("cc",)), cleaners=("zypper",)),
+    "pip": Cache(
+        ("/root/.cache/pip",),
+        ("/.cache/pip", "/.cache"),
+        clean=(("cache", "purge"),),
+        cleaners=("pip",),
+    ),
+    "yarn": Cache(
+        ("/usr/local/share/.cache/yarn",),
+        ("/.cache/yarn", "/.cache", "/.yarn/berry/cache", "/.yarn/berry", "/.yarn"),
+        clean=(("cache", "clean"),),
+        cleaners=("yarn",),
+    ),
+}
+
+
+def _normal(path: str) -> str:
+    """A removal or mount path without trailing ``/``, ``/*`` or ``/.``, normalised."""
+    while path.endswith(("/*", "/.", "/")) and len(path) > 1:
+        path = path[:-2] if path.endswith(("/*", "/.")) else path[:-1]
+    return posixpath.normpath(path) if path.startswith("/") else path
+
+
+def holds(path: str, manager: str, extra: Iterable[str] = (), inside: bool = False) -> bool:
+    """Whether ``path`` is ``manager``'s cache directory or a parent of it (not ``/``).
+
+    ``extra`` adds directories known from the Dockerfile (``PIP_CACHE_DIR``); with ``inside``,
+    a path within the cache counts too (a removal of ``/var/cache/apk/*``).
+    """
+    path = _normal(path)
+    if path in ("/", ""):
+        return False
+    cache = CACHES[manager]
+    if any(path.endswith(suffix) for suffix in cache.home_suffixes):
+        return True
+    for directory in (*cache.directories, *extra):
+        directory = _normal(directory)
+        if path == directory or directory.startswith(path + "/"):
+            return True
+        if inside and path.startswith(directory + "/"):
+            return True
+    return False
+
+
+def cleans(command: SimpleCommand, manager: str, extra: Iterable[str] = ()) -> bool:
+    """Whether ``command`` empties ``manager``'s cache.
+
+    Its own clean command (``yum clean all``, ``zypper cc``, ``yarn cache clean``, ``pip cache
+    purge``, ``apt-get dist-clean``), ``rm -rf`` of the cache directory (a parent, or what is
+    inside it, also through a brace expansion such as ``/var/lib/{apt,dpkg}``), or ``find
+    <cache> … -delete``.
+    """
+    words = unwrap(command.words)
+    if not words:
+        return False
+    cache = CACHES[manager]
+    read = invocation(command)
+    if read is not None and read.manager in cache.cleaners:
+        operands = tuple(word.value for word in read.operands)
+        return any(operands[: len(clean)] == clean for clean in cache.clean)
+    program = _program(words[0].value)
+    arguments = [word.value for word in words[1:]]
+    if program == "rm":
+        return any(
+            holds(path, manager, extra, inside=True)
+            for value in arguments
+            if not value.startswith("-")
+            for path in _braces(value)
+        )
+    if program == "find" and ("-delete" in arguments or "rm" in arguments):
+        start = next((value for value in arguments if not value.startswith("-")), "")
+        path = _normal(start)
+        directories = [_normal(directory) for directory in (*cache.directories, *extra)]
+        return any(path == d or path.startswith(d + "/") for d in directories) or any(
+            path.endswith(suffix) for suffix in cache.home_suffixes if suffix != "/.cache"
+        )
+    return False
+
+
+_BRACE = re.compile(r"\{([^{}]*,[^{}]*)\}")
+
+
+def _braces(word: str) -> list[str]:
+    """The words a brace expansion gives: ``/var/lib/{apt,dpkg}`` is two paths."""
+    match = _BRACE.search(word)
+    if match is None:
+        return [word]
+    head, tail = word[: match.start()], word[match.end() :]
+    return [path for part in match.group(1).split(",") for path in _braces(head + part + tail)]
+
+
+def cache_mount_targets(instruction: Instruction) -> tuple[str, ...]:
+    """The targets of a RUN's ``--mount=type=cache,target=…`` flags."""
+    targets = []
+    for flag in instruction.flags:
+        if flag.name != "mount" or not flag.value:
+            continue
+        fields = dict(part.partition("=")[::2] for part in flag.value.split(",") if "=" in part)
+        target = fields.get("target") or fields.get("dst") or fields.get("destination")
+        if fields.get("type") == "cache" and target:
+            targets.append(target.strip("\"'"))
+    return tuple(targets)
+
+
+def cache_mounted(instruction: Instruction, manager: str, extra: Iterable[str] = ()) -> bool:
+    """Whether a cache mount of the RUN holds ``manager``'s cache (see :func:`holds`)."""
+    extra = tuple(extra)
+    return any(holds(target, manager, extra) for target in cache_mount_targets(instruction))
+
+
+def uncleaned(
+    installs: Sequence[Invocation],
+    commands: Sequence[SimpleCommand],
+    manager: str,
+    extra: Iterable[str] = (),
+) -> Invocation | None:
+    """The last of ``installs`` when no later command cleans ``manager``'s cache, else None."""
+    if not installs:
+        return None
+    last = installs[-1]
+    extra = tuple(extra)
+    later = (command for command in commands if follows(command, last.command))
+    return None if any(cleans(command, manager, extra) for command in later) else last
+
+
+# Where the commands come from.
+
+
+def mentions(instruction: Instruction, *needles: str) -> bool:
+    """Whether the RUN's text or its heredocs contain one of ``needles``: a cheap first test."""
+    text = instruction.text.text
+    for needle in needles:
+        if needle in text:
+            return True
+    if not instruction.heredocs:
+        return False
+    return any(
+        needle in heredoc.body.text for heredoc in instruction.heredocs for needle in needles
+    )
+
+
+def exec_form_command(instruction: Instruction) -> SimpleCommand | None:
+    """The command of an exec-form RUN (``RUN ["apt-get", "install", "curl"]``), or None."""
+    if not instruction.json or not instruction.arguments:
+        return None
+    words = tuple(
+        Word(json.dumps(argument.value), argument.value, True, argument.span)
+        for argument in instruction.arguments
+    )
+    first, last = words[0].span, words[-1].span
+    span = Span(first.line, first.column, last.end_line, last.end_column)
+    return SimpleCommand(words, (), (), span)
+
+
+def run_commands(instruction: Instruction, script: ShellScript | None) -> tuple[SimpleCommand, ...]:
+    """The commands a RUN runs: its shell commands (``ctx.shell``), or its exec-form command."""
+    if script is not None:
+        return script.commands
+    command = exec_form_command(instruction)
+    return (command,) if command is not None else ()
+
+
+def follows(later: SimpleCommand, earlier: SimpleCommand) -> bool:
+    """Whether ``later`` comes after ``earlier`` in the script's text."""
+    return (later.span.line, later.span.column) > (earlier.span.line, earlier.span.column)
+
+
+def piped_from(command: SimpleCommand, script: ShellScript | None, *programs: str) -> bool:
+    """Whether ``command`` reads a pipe from one of ``programs`` (``yes | apt-get install``)."""
+    if script is None:
+        return False
+    for pipeline in script.pipelines:
+        for index, member in enumerate(pipeline):
+            if member is command:
+                return any(
+                    _program(unwrap(before.words)[0].value) in programs
+                    for before in pipeline[:index]
+                    if unwrap(before.words)
+                )
+    return False
+
+
+def ships(stage: Stage | None, stages: Sequence[Stage]) -> bool:
+    """Whether what ``stage`` leaves behind ends up in an image that the build produces.
+
+    The last stage is the image; a stage that a later ``FROM`` builds on passes its layers
+    on. A stage whose files are only copied from (``COPY --from``) ships nothing of its own
+    caches. Instructions before any ``FROM`` (``stage`` None) count as shipping.
+    """
+    if stage is None or not stages or stage is stages[-1]:
+        return True
+    return any(other.parent is stage for other in stages)

@@ -1,0 +1,83 @@
+import re
+from collections.abc import Iterator
+from functools import partial
+
+from dockerfile_dlint.api import Context, Finding, Instruction, Level, Rule
+from dockerfile_dlint.knowledge.package_managers import (
+    Invocation,
+    invocations,
+    mentions,
+    run_commands,
+)
+
+NO_RECOMMENDS = re.compile(r"APT::Install-Recommends\s*=?\s*\"?(false|no|0)\b", re.IGNORECASE)
+
+
+class AptGetInstallsRecommends(Rule):
+    """apt-get install also installs recommended packages.
+
+    ## What it does
+    Flags `apt-get install` without `--no-install-recommends`. Also accepted:
+    `-o APT::Install-Recommends=false` (or `0`), and an apt configuration written earlier in
+    the stage (or a stage it builds on) that sets `APT::Install-Recommends "false"`.
+
+    ## Why is this bad?
+    By default apt installs every package the named ones merely recommend: documentation,
+    extra tools, sometimes a whole X11 stack. The image grows by tens or hundreds of
+    megabytes, builds and pulls get slower, and the extra software widens the attack surface.
+
+    ## Example
+    ```dockerfile
+    FROM debian:12
+    RUN apt-get update && apt-get install -y curl=7.88.1-10+deb12u8 \
+        && rm -rf /var/lib/apt/lists/*
+    ```
+
+    ## Use instead
+    ```dockerfile
+    FROM debian:12
+    RUN apt-get update && apt-get install -y --no-install-recommends curl=7.88.1-10+deb12u8 \
+        && rm -rf /var/lib/apt/lists/*
+    ```
+    """
+
+    code = "DL3015"
+    name = "apt-get-installs-recommends"
+    level = Level.INFO
+    instructions = frozenset({"RUN"})
+
+    def check(self, instruction: Instruction, ctx: Context) -> Iterator[Finding]:
+        if not mentions(instruction, "apt-get"):
+            return
+        expand = partial(ctx.expand, instruction)
+        for read in invocations(
+            run_commands(instruction, ctx.shell(instruction)), "apt-get", expand=expand
+        ):
+            if not read.installs or self._disabled(read) or self._configured(instruction, ctx):
+                continue
+            yield self.finding(
+                read.span,
+                "apt-get install without --no-install-recommends also installs every "
+                "recommended package; add --no-install-recommends",
+            )
+
+    @staticmethod
+    def _disabled(read: Invocation) -> bool:
+        if read.has_option("--no-install-recommends"):
+            return True
+        values = (*read.option_values("-o", "--option"), *(w.value for w in read.arguments))
+        return any(NO_RECOMMENDS.match(value) for value in values)
+
+    @staticmethod
+    def _configured(instruction: Instruction, ctx: Context) -> bool:
+        """Whether an earlier RUN of the stage (or its parents) turned recommends off."""
+        stage = ctx.stage(instruction)
+        while stage is not None:
+            for earlier in stage.instructions:
+                if earlier.index >= instruction.index or earlier.keyword != "RUN":
+                    continue
+                text = earlier.text.text
+                if "Install-Recommends" in text and NO_RECOMMENDS.search(text):
+                    return True
+            stage = stage.parent
+        return False
