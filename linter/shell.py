@@ -26,6 +26,7 @@ from .source import MappedText, Span
 if TYPE_CHECKING:
     from tree_sitter import Node, Parser
 
+_BACKQUOTED_COMMENT = re.compile(rb"`#[^`\n]*`")
 _MAX_SCRIPT_DEPTH = 4  # sh -c inside sh -c …
 _MAX_SUBSTITUTION_DEPTH = 32  # $( $( … ) ): deeper ones are not walked, to bound time and memory
 _SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh"})
@@ -190,7 +191,13 @@ class _Walk:
         self._flattened: set[int] = set()
 
     def run(self) -> None:
-        root = _parser().parse(self.data).root_node
+        data = self.data
+        if b"`#" in data:
+            # A backquoted comment (`` `# note` ``, a way to comment inside a continued
+            # RUN) is valid shell that tree-sitter-bash reads as a comment running to the
+            # end of the line; blank it (same length) so the commands after it are seen.
+            data = _BACKQUOTED_COMMENT.sub(lambda match: b" " * len(match.group()), data)
+        root = _parser().parse(data).root_node
         self.has_errors = self.has_errors or root.has_error
         stack: list[tuple[Node, _Scope]] = [(root, _Scope(self.label, 0, 0))]
         while stack:

@@ -403,3 +403,9 @@ def test_redirect_of_a_group_applies_to_its_commands() -> None:
     commands = parse_shell(MappedText.single(text, 1, 1)).commands
     targets = [[r.target.value for r in c.redirects if r.target is not None] for c in commands]
     assert targets == [["/etc/yum.repos.d/x.repo"], ["/etc/yum.repos.d/x.repo"], []]
+
+
+def test_backquoted_comment_does_not_hide_the_rest() -> None:
+    text = "yum install -y tar && `# clean up` yum clean all"
+    commands = parse_shell(MappedText.single(text, 1, 1)).commands
+    assert [(c.name, c.span.column) for c in commands] == [("yum", 1), ("yum", 36)]
