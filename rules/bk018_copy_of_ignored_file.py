@@ -1,4 +1,3 @@
-
 from dockerfile_dlint.api import Context, Finding, Instruction, Level, Rule
 from dockerfile_dlint.knowledge.dockerignore import DockerIgnore, find_dockerignore
 

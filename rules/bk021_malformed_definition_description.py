@@ -1,4 +1,3 @@
-
 from dockerfile_dlint.api import Comment, Context, Finding, Instruction, Level, Rule
 
 
