@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from dockerfile_dlint.knowledge.servers import config_file_binds, listen
 from dockerfile_dlint.shell import parse_shell
 from dockerfile_dlint.source import MappedText
