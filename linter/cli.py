@@ -1,14 +1,22 @@
-"""The ``dlint`` command: ``check`` lints Dockerfiles, ``parse`` shows the parsed model.
+"""The ``dlint`` command: ``check`` lints Dockerfiles, ``parse`` shows the parsed model,
+``rules`` and ``rule`` show the rule catalogue, ``smoke`` boots the image.
 
 Exit codes: 0 no finding at or above the failure threshold; 1 at least one; 2 usage error
 (bad option, missing path, invalid configuration); 3 internal error (a rule failed; the other
 rules' findings are still reported).
+
+Start-up time matters (``dlint check`` runs as a pre-commit hook), so subcommands other than
+``check`` and ``parse`` live in their own modules, imported only when they run.
 """
 
 from __future__ import annotations
 
+import importlib
+import importlib.machinery
+import importlib.util
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,16 +25,100 @@ import click
 from . import __version__
 
 if TYPE_CHECKING:
-    from .api import Finding
-    from .engine import FileResult
+    from .files import Exclusions
+    from .report import Report
+    from .runner import Job
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
-FORMATS = ("text", "json")
+FORMATS = ("text", "json", "sarif", "github", "gitlab", "checkstyle")
 THRESHOLDS = ("error", "warning", "info", "style", "none")
+STDOUT = "-"
+# Subcommands imported on demand: name -> ("module:attribute", help for ``dlint --help``).
+# An entry whose module is not installed is left out.
+LAZY_COMMANDS: dict[str, tuple[str, str]] = {
+    "rules": ("dockerfile_dlint.catalogue:rules_command", "List every rule."),
+    "rule": ("dockerfile_dlint.catalogue:rule_command", "Print a rule's documentation."),
+    "smoke": (
+        "dockerfile_dlint.smoke.command:smoke",
+        "Build the image, boot it, and check it listens and answers.",
+    ),
+}
+# Where CheckCommand keeps the command-line order of --format and -o.
+OUTPUT_ORDER = "dlint.output_order"
 
 
 class UsageProblem(click.UsageError):
     """A usage error found after option parsing (missing path, bad config)."""
+
+
+class LazyGroup(click.Group):
+    """A group that imports a subcommand's module only when that subcommand is used."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        lazy = [name for name, (target, _) in LAZY_COMMANDS.items() if _module_exists(target)]
+        return sorted({*super().list_commands(ctx), *lazy})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        command = super().get_command(ctx, cmd_name)
+        if command is None and cmd_name in LAZY_COMMANDS:
+            command = _load_command(LAZY_COMMANDS[cmd_name][0])
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list, with lazy commands' help from the table: nothing is imported."""
+        names = self.list_commands(ctx)
+        limit = formatter.width - 6 - max(map(len, names))
+        rows = []
+        for name in names:
+            command = self.commands.get(name)
+            if command is not None:
+                rows.append((name, command.get_short_help_str(limit)))
+            else:
+                rows.append((name, LAZY_COMMANDS[name][1]))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+def _module_exists(target: str) -> bool:
+    """Whether the module of ``module:attribute`` is installed, without importing it."""
+    module = target.partition(":")[0]
+    parent, _, leaf = module.rpartition(".")
+    try:
+        spec = importlib.util.find_spec(parent) if parent else None
+    except ModuleNotFoundError:
+        return False
+    if parent and (spec is None or spec.submodule_search_locations is None):
+        return False
+    locations = list(spec.submodule_search_locations or ()) if spec else None
+    return importlib.machinery.PathFinder.find_spec(leaf, locations) is not None
+
+
+def _load_command(target: str) -> click.Command | None:
+    module_name, _, attribute = target.partition(":")
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as error:
+        missing = error.name or ""
+        if module_name == missing or module_name.startswith(missing + "."):
+            return None
+        raise
+    command: click.Command = getattr(module, attribute)
+    return command
+
+
+class CheckCommand(click.Command):
+    """Remembers the order of ``--format`` and ``-o`` on the command line.
+
+    ``-o FILE`` belongs to the ``--format`` just before it, and click keeps each repeatable
+    option's values apart; a first parse here records how they were interleaved.
+    """
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        _, _, order = self.make_parser(ctx).parse_args(args=list(args))
+        ctx.meta[OUTPUT_ORDER] = [
+            param.name for param in order if param.name in ("output_formats", "outputs")
+        ]
+        return super().parse_args(ctx, args)
 
 
 def _split(values: tuple[str, ...]) -> list[str]:
@@ -34,21 +126,28 @@ def _split(values: tuple[str, ...]) -> list[str]:
     return [item.strip() for value in values for item in value.split(",") if item.strip()]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="dlint", message="%(prog)s %(version)s")
 def cli() -> None:
     """Lint Dockerfiles for what builds fine and breaks at deploy or boot."""
 
 
-@cli.command()
+@cli.command(cls=CheckCommand)
 @click.argument("paths", nargs=-1)
 @click.option(
     "--format",
-    "output_format",
+    "output_formats",
     type=click.Choice(FORMATS),
-    default="text",
-    show_default=True,
-    help="Output format.",
+    multiple=True,
+    help="Output format [text]. Repeatable: each --format may be followed by -o FILE.",
+)
+@click.option(
+    "-o",
+    "--output",
+    "outputs",
+    multiple=True,
+    metavar="FILE",
+    help="Write the output of the --format just before it to FILE ('-': standard output).",
 )
 @click.option(
     "--failure-threshold",
@@ -68,6 +167,19 @@ def cli() -> None:
     help="Run only these rules (replaces the configuration's select).",
 )
 @click.option(
+    "--exclude",
+    multiple=True,
+    metavar="GLOB",
+    help="Paths not to lint (repeatable; adds to the configuration's exclude).",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Lint in up to N processes [the CPUs, one per 100 files].",
+)
+@click.option(
     "--context",
     "context_dir",
     type=click.Path(file_okay=False),
@@ -82,12 +194,17 @@ def cli() -> None:
 @click.option("--no-config", is_flag=True, help="Ignore configuration files.")
 @click.option("--no-color", is_flag=True, help="No colour, even on a terminal.")
 @click.option("--stdin-filename", metavar="NAME", help="File name to report for '-' (stdin).")
+@click.pass_context
 def check(
+    ctx: click.Context,
     paths: tuple[str, ...],
-    output_format: str,
+    output_formats: tuple[str, ...],
+    outputs: tuple[str, ...],
     failure_threshold: str | None,
     ignore: tuple[str, ...],
     select: tuple[str, ...],
+    exclude: tuple[str, ...],
+    jobs: int | None,
     context_dir: str | None,
     config_file: str | None,
     no_config: bool,
@@ -96,11 +213,13 @@ def check(
 ) -> int:
     """Lint Dockerfiles (default ./Dockerfile; directories are searched; '-' reads stdin)."""
     from .config import ConfigError, Settings, find_config, load_settings
-    from .engine import lint_bytes, lint_file
-    from .files import MissingPath
+    from .files import Exclusions, MissingPath
     from .registry import all_rules
+    from .report import Report
+    from .runner import automatic_workers, lint_jobs
     from .selection import build_selection
 
+    plan = output_plan(ctx.meta.get(OUTPUT_ORDER, []), output_formats, outputs)
     try:
         if no_config:
             settings = Settings()
@@ -114,26 +233,22 @@ def check(
         raise UsageProblem(str(error)) from None
     if context_dir is not None and not Path(context_dir).is_dir():
         raise UsageProblem(f"--context: no such directory: {context_dir}")
-    targets = list(paths) or ["Dockerfile"]
+    exclusions = Exclusions.of(
+        [(settings.exclude, settings.root or Path.cwd()), (exclude, Path.cwd())]
+    )
     try:
-        files = _expand_targets(targets)
+        files = _expand_targets(list(paths) or ["Dockerfile"], exclusions)
     except MissingPath as error:
         raise UsageProblem(f"no such file or directory: {error}") from None
-    results = []
-    for target in files:
-        if target == "-":
-            display = stdin_filename or "-"
-            context = Path(context_dir or (Path(display).parent if stdin_filename else "."))
-            results.append(lint_bytes(sys.stdin.buffer.read(), display, selection, context))
-        else:
-            context = Path(context_dir) if context_dir else Path(target).parent
-            results.append(lint_file(Path(target), target, selection, context))
+    job_list = [_job(target, context_dir, stdin_filename) for target in files]
+    results = lint_jobs(job_list, selection, jobs or automatic_workers(len(job_list)))
     findings = sorted(
         (finding for result in results for finding in result.findings),
         key=lambda finding: finding.sort_key(),
     )
-    _write(output_format, findings, results, no_color)
     crashes = [crash for result in results for crash in result.internal_errors]
+    report = Report(findings, results, selection.rules, selection.levels, crashes)
+    _write_outputs(plan, report, no_color)
     for crash in crashes:
         click.echo(f"dlint: internal error: {crash}", err=True)
     if not files:
@@ -143,7 +258,44 @@ def check(
     return EXIT_FINDINGS if selection.fails(f.level for f in findings) else EXIT_CLEAN
 
 
-def _expand_targets(targets: list[str]) -> list[str]:
+def output_plan(
+    order: Sequence[str], formats: Sequence[str], outputs: Sequence[str]
+) -> list[tuple[str, str]]:
+    """Pair each ``--format`` with its ``-o FILE`` (standard output without one).
+
+    ``-o`` belongs to the ``--format`` just before it; with no ``--format`` at all it takes
+    the text output. One format at most may write to standard output, and a file takes one.
+    """
+    plan: list[tuple[str, str | None]] = []
+    format_values, output_values = iter(formats), iter(outputs)
+    for name in order:
+        if name == "output_formats":
+            plan.append((next(format_values), None))
+            continue
+        target = next(output_values)
+        if not plan:
+            if formats:
+                raise UsageProblem(f"-o {target}: put it after the --format it writes")
+            plan.append(("text", None))
+        chosen, previous = plan[-1]
+        if previous is not None:
+            raise UsageProblem(f"--format {chosen} has two outputs: {previous} and {target}")
+        plan[-1] = (chosen, target)
+    resolved = [(chosen, target or STDOUT) for chosen, target in plan] or [("text", STDOUT)]
+    on_stdout = [chosen for chosen, target in resolved if target == STDOUT]
+    if len(on_stdout) > 1:
+        raise UsageProblem(
+            f"--format {' and '.join(on_stdout)} would all write to standard output: "
+            "give all but one of them -o FILE"
+        )
+    files = [target for _, target in resolved if target != STDOUT]
+    for target in files:
+        if files.count(target) > 1:
+            raise UsageProblem(f"-o {target} is given for two formats")
+    return resolved
+
+
+def _expand_targets(targets: list[str], exclusions: Exclusions) -> list[str]:
     """Paths to lint; '-' (stdin) is kept as it is."""
     from .files import find_dockerfiles
 
@@ -152,23 +304,34 @@ def _expand_targets(targets: list[str]) -> list[str]:
         if target == "-":
             expanded.append(target)
         else:
-            expanded.extend(find_dockerfiles([target]))
+            expanded.extend(find_dockerfiles([target], exclusions))
     return expanded
 
 
-def _write(
-    output_format: str, findings: list[Finding], results: list[FileResult], no_color: bool
-) -> None:
-    if output_format == "json":
-        from .report.json_format import render_json
+def _job(target: str, context_dir: str | None, stdin_filename: str | None) -> Job:
+    from .runner import Job
 
-        sys.stdout.write(render_json(findings))
-        return
-    from .report.text import render_text
+    if target == "-":
+        display = stdin_filename or "-"
+        context = Path(context_dir or (Path(display).parent if stdin_filename else "."))
+        return Job(target, display, context, sys.stdin.buffer.read())
+    return Job(target, target, Path(context_dir) if context_dir else Path(target).parent)
 
-    color = not no_color and "NO_COLOR" not in os.environ and sys.stdout.isatty()
-    sources = {result.path: result.source for result in results}
-    sys.stdout.write(render_text(findings, sources, color))
+
+def _write_outputs(plan: list[tuple[str, str]], report: Report, no_color: bool) -> None:
+    import dataclasses
+
+    from .report import render
+
+    terminal = not no_color and "NO_COLOR" not in os.environ and sys.stdout.isatty()
+    for output_format, target in plan:
+        if target == STDOUT:
+            sys.stdout.write(render(output_format, dataclasses.replace(report, color=terminal)))
+            continue
+        try:
+            Path(target).write_text(render(output_format, report), encoding="utf-8")
+        except OSError as error:
+            raise UsageProblem(f"cannot write {target}: {error.strerror}") from None
 
 
 @cli.command()

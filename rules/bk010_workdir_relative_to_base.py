@@ -8,7 +8,8 @@ WINDOWS_PATH = re.compile(r"[A-Za-z]:[\\/]|\\")
 class WorkdirRelativeToBase(Rule):
     """The first WORKDIR of a stage is a relative path.
 
-    BuildKit's `WorkdirRelativePath` check.
+    BuildKit's `WorkdirRelativePath` check. Off by default: DL3000 (`relative-workdir`)
+    reports every relative `WORKDIR`, these included, so a violation is reported once.
 
     ## What it does
     Flags the first `WORKDIR` of a stage (counting the stages it is built `FROM`) when its
@@ -38,6 +39,7 @@ class WorkdirRelativeToBase(Rule):
     name = "workdir-relative-to-base"
     aliases = ("WorkdirRelativePath",)
     level = Level.WARNING
+    enabled_by_default = False
 
     def finish(self, ctx: Context) -> list[Finding]:
         findings = []

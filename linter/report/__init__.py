@@ -1,1 +1,46 @@
-"""Output formats for findings: ``text`` for people, ``json`` for tools."""
+"""Output formats for findings: ``text`` for people, the others for tools and CI servers.
+
+Each format is a module with ``render(report) -> str``, imported only when it is asked for, so
+that the check path of a pre-commit hook loads the text renderer and nothing else.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..api import Finding, Level, Rule
+    from ..engine import FileResult
+
+# Format name -> module in this package (each has ``render(report) -> str``).
+FORMATS: dict[str, str] = {
+    "text": "text",
+    "json": "json_format",
+    "sarif": "sarif",
+    "github": "github",
+    "gitlab": "gitlab",
+    "checkstyle": "checkstyle",
+}
+
+
+@dataclass(frozen=True)
+class Report:
+    """What a run found: the findings sorted by file, line, column and code; each file's result
+    (its decoded source, for showing lines and for fingerprints); the rules that ran, at their
+    levels for this run (formats that describe the rules need them); rule crashes."""
+
+    findings: Sequence[Finding]
+    results: Sequence[FileResult]
+    rules: Sequence[type[Rule]] = ()
+    levels: Mapping[str, Level] = field(default_factory=dict)
+    internal_errors: Sequence[str] = ()
+    color: bool = False
+
+
+def render(format_name: str, report: Report) -> str:
+    module = importlib.import_module(f"{__name__}.{FORMATS[format_name]}")
+    text: str = module.render(report)
+    return text

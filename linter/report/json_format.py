@@ -6,6 +6,7 @@ import json
 from collections.abc import Sequence
 
 from ..api import Finding
+from . import Report
 
 
 def finding_record(finding: Finding) -> dict[str, object]:
@@ -25,3 +26,7 @@ def finding_record(finding: Finding) -> dict[str, object]:
 
 def render_json(findings: Sequence[Finding]) -> str:
     return json.dumps([finding_record(finding) for finding in findings], indent=2) + "\n"
+
+
+def render(report: Report) -> str:
+    return render_json(report.findings)

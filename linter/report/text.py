@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 from ..api import Finding, Level
 from ..source import Source
+from . import Report
 
 WINDOW = 160
 _COLORS = {
@@ -15,6 +16,11 @@ _COLORS = {
     Level.INFO: "36",
     Level.STYLE: "35",
 }
+
+
+def render(report: Report) -> str:
+    sources = {result.path: result.source for result in report.results}
+    return render_text(report.findings, sources, report.color)
 
 
 def render_text(findings: Sequence[Finding], sources: Mapping[str, Source], color: bool) -> str:

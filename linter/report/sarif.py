@@ -1,0 +1,122 @@
+"""SARIF 2.1.0, the format GitHub code scanning (and many other tools) reads.
+
+One run: ``tool.driver`` describes every rule that ran, with its documentation as help, and each
+result points to its rule by id and index, at a repository-relative location with the exact
+region (SARIF's end column is exclusive, like dlint's). Columns count Unicode code points,
+which the run declares. Fingerprints let code scanning tell a new finding from one that moved.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from .. import __version__
+from ..api import Finding, Level, Rule
+from ..registry import all_rules, summary
+from ..ruledocs import DOCS_URL, PROJECT_URL, rule_markdown, section
+from . import Report
+from .fingerprints import fingerprints
+from .locations import repository_path
+
+SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+FINGERPRINT_KEY = "dlint/v1"
+SARIF_LEVELS = {
+    Level.ERROR: "error",
+    Level.WARNING: "warning",
+    Level.INFO: "note",
+    Level.STYLE: "note",
+}
+
+
+def render(report: Report) -> str:
+    rules = _described_rules(report)
+    index = {rule.code: position for position, rule in enumerate(rules)}
+    run: dict[str, Any] = {
+        "tool": {
+            "driver": {
+                "name": "dlint",
+                "version": __version__,
+                "semanticVersion": __version__,
+                "informationUri": PROJECT_URL,
+                "rules": [_descriptor(rule, report) for rule in rules],
+            }
+        },
+        "columnKind": "unicodeCodePoints",
+        "results": [
+            _result(finding, index, fingerprint)
+            for finding, fingerprint in zip(report.findings, fingerprints(report), strict=True)
+        ],
+        "invocations": [
+            {
+                "executionSuccessful": not report.internal_errors,
+                "toolExecutionNotifications": [
+                    {"level": "error", "message": {"text": crash}}
+                    for crash in report.internal_errors
+                ],
+            }
+        ],
+    }
+    document = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def _described_rules(report: Report) -> list[type[Rule]]:
+    """The rules that ran, and any other rule a finding names, by code."""
+    by_code = {rule.code: rule for rule in report.rules}
+    missing = {finding.code for finding in report.findings} - set(by_code)
+    if missing:
+        by_code.update((rule.code, rule) for rule in all_rules() if rule.code in missing)
+    return [by_code[code] for code in sorted(by_code)]
+
+
+def _descriptor(rule: type[Rule], report: Report) -> dict[str, Any]:
+    documentation = rule_markdown(rule)
+    level = report.levels.get(rule.code, rule.level)
+    return {
+        "id": rule.code,
+        "name": rule.name,
+        "shortDescription": {"text": summary(rule)},
+        "fullDescription": {"text": section(rule, "What it does") or summary(rule)},
+        "help": {"text": documentation, "markdown": documentation},
+        "helpUri": f"{DOCS_URL}/{rule.code}.md",
+        "defaultConfiguration": {"level": SARIF_LEVELS[level]},
+    }
+
+
+def _result(finding: Finding, index: dict[str, int], fingerprint: str) -> dict[str, Any]:
+    span = finding.span
+    result: dict[str, Any] = {"ruleId": finding.code}
+    if finding.code in index:
+        result["ruleIndex"] = index[finding.code]
+    result.update(
+        {
+            "level": SARIF_LEVELS[finding.level],
+            "message": {"text": finding.message},
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": _artifact(finding.path),
+                        "region": {
+                            "startLine": span.line,
+                            "startColumn": span.column,
+                            "endLine": span.end_line,
+                            "endColumn": span.end_column,
+                        },
+                    }
+                }
+            ],
+            "partialFingerprints": {FINGERPRINT_KEY: fingerprint},
+        }
+    )
+    return result
+
+
+def _artifact(display: str) -> dict[str, str]:
+    """A repository-relative URI reference, or a file URI for a file outside the repository."""
+    path = repository_path(display)
+    if Path(path).is_absolute():
+        return {"uri": Path(path).as_uri()}
+    return {"uri": quote(path, safe="/"), "uriBaseId": "%SRCROOT%"}
