@@ -226,6 +226,8 @@ def check(
         else:
             found = Path(config_file) if config_file else find_config(Path.cwd())
             settings = load_settings(found) if found else Settings()
+        for warning in settings.warnings:
+            click.echo(f"dlint: warning: {warning}", err=True)
         selection = build_selection(
             settings, all_rules(), _split(select), _split(ignore), failure_threshold
         )

@@ -173,7 +173,8 @@ trustedRegistries: [registry.example.com]
     assert positions(result, "DL3006") == []
 
 
-def _dlint_json(cwd: Path) -> list[dict[str, object]]:
+def _dlint_json(cwd: Path) -> tuple[list[dict[str, object]], str]:
+    """dlint's JSON findings for the Dockerfile in ``cwd``, and what it said on stderr."""
     import json
     import subprocess
     import sys
@@ -186,7 +187,7 @@ def _dlint_json(cwd: Path) -> list[dict[str, object]]:
         check=False,
     )
     assert result.returncode in (0, 1), result.stderr
-    return list(json.loads(result.stdout))
+    return list(json.loads(result.stdout)), result.stderr
 
 
 def test_a_hadolint_yaml_is_used_when_there_is_no_dlint_config(tmp_path: Path) -> None:
@@ -195,10 +196,14 @@ def test_a_hadolint_yaml_is_used_when_there_is_no_dlint_config(tmp_path: Path) -
     )
     (tmp_path / ".hadolint.yaml").write_text(
         "ignored: [DL3006]\noverride:\n  info: [DL4000]\ndisable-ignore-pragma: true\n"
+        "trusted-registries: [docker.io]\n"
     )
-    found = {(f["code"], f["level"]) for f in _dlint_json(tmp_path)}
+    findings, stderr = _dlint_json(tmp_path)
+    found = {(f["code"], f["level"]) for f in findings}
     assert ("DL3007", "warning") in found  # the pragma is disabled
     assert ("DL4000", "info") in found
     assert not any(code == "DL3006" for code, _ in found)
+    assert "trusted-registries: unknown hadolint key, ignored" in stderr
     (tmp_path / ".dlint.toml").write_text('select = ["DL3006"]\n')
-    assert {f["code"] for f in _dlint_json(tmp_path)} == {"DL3006"}
+    findings, stderr = _dlint_json(tmp_path)
+    assert {f["code"] for f in findings} == {"DL3006"} and stderr == ""
