@@ -11,6 +11,7 @@ Start-up time matters (``dlint check`` runs as a pre-commit hook), so subcommand
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import importlib.machinery
 import importlib.util
@@ -25,9 +26,11 @@ import click
 from . import __version__
 
 if TYPE_CHECKING:
+    from .engine import FileResult
     from .files import Exclusions
     from .report import Report
     from .runner import Job
+    from .selection import Selection
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 FORMATS = ("text", "json", "sarif", "github", "gitlab", "checkstyle")
@@ -192,6 +195,13 @@ def cli() -> None:
     help="Configuration file (.dlint.toml or pyproject.toml).",
 )
 @click.option("--no-config", is_flag=True, help="Ignore configuration files.")
+@click.option(
+    "--shellcheck",
+    type=click.Choice(("auto", "on", "off")),
+    default="auto",
+    show_default=True,
+    help="Check RUN scripts with ShellCheck (auto: when a shellcheck binary is found).",
+)
 @click.option("--no-color", is_flag=True, help="No colour, even on a terminal.")
 @click.option("--stdin-filename", metavar="NAME", help="File name to report for '-' (stdin).")
 @click.pass_context
@@ -208,6 +218,7 @@ def check(
     context_dir: str | None,
     config_file: str | None,
     no_config: bool,
+    shellcheck: str,
     no_color: bool,
     stdin_filename: str | None,
 ) -> int:
@@ -233,6 +244,8 @@ def check(
         )
     except ConfigError as error:
         raise UsageProblem(str(error)) from None
+    binary = _shellcheck_binary(shellcheck, selection)
+    selection = dataclasses.replace(selection, shellcheck=binary is not None)
     if context_dir is not None and not Path(context_dir).is_dir():
         raise UsageProblem(f"--context: no such directory: {context_dir}")
     exclusions = Exclusions.of(
@@ -244,6 +257,8 @@ def check(
         raise UsageProblem(f"no such file or directory: {error}") from None
     job_list = [_job(target, context_dir, stdin_filename) for target in files]
     results = lint_jobs(job_list, selection, jobs or automatic_workers(len(job_list)))
+    if binary is not None:
+        _add_shellcheck(results, selection, binary, required=shellcheck == "on")
     findings = sorted(
         (finding for result in results for finding in result.findings),
         key=lambda finding: finding.sort_key(),
@@ -295,6 +310,42 @@ def output_plan(
         if files.count(target) > 1:
             raise UsageProblem(f"-o {target} is given for two formats")
     return resolved
+
+
+def _shellcheck_binary(mode: str, selection: Selection) -> str | None:
+    """The shellcheck to run: None when off, not wanted by the selection, or (auto) absent."""
+    if mode == "off" or not selection.may_want("SC"):
+        return None
+    from .shellcheck import find_shellcheck
+
+    binary = find_shellcheck()
+    if binary is None and mode == "on":
+        raise UsageProblem(
+            "--shellcheck on: no shellcheck found (install it, or dockerfile-dlint[shellcheck])"
+        )
+    return binary
+
+
+def _add_shellcheck(
+    results: list[FileResult], selection: Selection, binary: str, required: bool
+) -> None:
+    """Check every file's shell scripts in one ShellCheck run and add the findings."""
+    from .engine import add_shellcheck
+    from .shellcheck import ShellCheckError, run_shellcheck
+
+    bodies = [body for result in results for body in result.shell_bodies]
+    try:
+        found = run_shellcheck(bodies, binary)
+    except ShellCheckError as error:
+        if required:
+            raise UsageProblem(f"--shellcheck on: {error}") from None
+        click.echo(f"dlint: warning: ShellCheck skipped: {error}", err=True)
+        return
+    start = 0
+    for result in results:
+        count = len(result.shell_bodies)
+        add_shellcheck(result, found[start : start + count], selection)
+        start += count
 
 
 def _expand_targets(targets: list[str], exclusions: Exclusions) -> list[str]:

@@ -11,26 +11,36 @@ import dataclasses
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .api import Context, Finding, Level, Rule
 from .buildcontext import BuildContext
 from .check_directive import read_check_directive
 from .lexer import lex
 from .model import build_model
-from .pragmas import read_pragmas
+from .pragmas import Pragmas, read_pragmas
 from .selection import Selection, names_exactly
 from .source import Problem, Source, Span, decode
 from .syntax import Instruction
 
+if TYPE_CHECKING:
+    from .shellcheck import ShellBody, ShellFinding
+
 
 @dataclass
 class FileResult:
-    """The findings for one file, the decoded source for showing them, and rule crashes."""
+    """The findings for one file, the decoded source for showing them, and rule crashes.
+
+    ``shell_bodies`` are the file's scripts for ShellCheck, checked later together with every
+    other file's (see :func:`add_shellcheck`); ``pragmas`` are kept to filter those findings.
+    """
 
     path: str
     source: Source
     findings: list[Finding]
     internal_errors: list[str] = field(default_factory=list)
+    shell_bodies: list[ShellBody] = field(default_factory=list)
+    pragmas: Pragmas | None = None
 
 
 def lint_file(path: Path, display: str, selection: Selection, context: Path | None) -> FileResult:
@@ -75,7 +85,36 @@ def lint_source(source: Source, selection: Selection, context: Path | None) -> F
             level = Level.ERROR
         findings.append(dataclasses.replace(finding, level=level, path=source.path))
     findings.sort(key=Finding.sort_key)
-    return FileResult(source.path, source, findings, errors)
+    bodies: list[ShellBody] = []
+    if selection.shellcheck:
+        from .shellcheck import shellcheck_bodies
+
+        bodies = shellcheck_bodies(ctx)
+    return FileResult(source.path, source, findings, errors, bodies, pragmas)
+
+
+def add_shellcheck(
+    result: FileResult, found: list[list[ShellFinding]], selection: Selection
+) -> None:
+    """Add ShellCheck's findings for ``result``'s bodies, with selection, per-file ignores,
+    pragmas and levels applied as to any rule's (matched by code: ``SC2086``, ``SC``)."""
+    for shell_finding in (finding for body in found for finding in body):
+        code = shell_finding.code
+        if not selection.wants_code(code) or selection.ignored_in(result.path, code):
+            continue
+        pragmas = result.pragmas
+        if pragmas is not None and selection.honour_pragmas:
+            silenced = pragmas.silenced(shell_finding.span.line)
+            if any(selector.upper() == code for selector in silenced):
+                continue
+        level = selection.code_level(code, shell_finding.level)
+        if level is None:
+            continue
+        finding = Finding(
+            code, "shellcheck", level, shell_finding.message, shell_finding.span, result.path
+        )
+        result.findings.append(finding)
+    result.findings.sort(key=Finding.sort_key)
 
 
 def _run_rules(rules: list[Rule], ctx: Context) -> tuple[list[Finding], list[str]]:

@@ -36,6 +36,10 @@ class Selection:
     options: Mapping[str, Any] = field(default_factory=dict)
     experimental: tuple[type[Rule], ...] = ()
     honour_pragmas: bool = True
+    chosen: tuple[str, ...] | None = None
+    ignored: tuple[str, ...] = ()
+    level_names: Mapping[str, str] = field(default_factory=dict)
+    shellcheck: bool = False
 
     def ignored_codes(self, path: str) -> frozenset[str]:
         """Codes ``per-file-ignores`` switches off for ``path``."""
@@ -49,6 +53,45 @@ class Selection:
                     rule.code for rule in self.rules if any(matches(s, rule) for s in selectors)
                 )
         return frozenset(codes)
+
+    def wants_code(self, code: str) -> bool:
+        """Whether a finding of an outside tool (ShellCheck's ``SC2086``) is reported:
+        ``select`` (if any) and ``ignore`` judged by code and prefix."""
+        if any(_names_code(selector, code) for selector in self.ignored):
+            return False
+        return self.chosen is None or any(_names_code(s, code) for s in self.chosen)
+
+    def may_want(self, prefix: str) -> bool:
+        """Whether some code starting with ``prefix`` could be reported (``SC``: is running
+        ShellCheck worth it?)."""
+        if any(s == "ALL" or prefix.startswith(s.upper()) for s in self.ignored):
+            return False
+        return self.chosen is None or any(
+            s == "ALL" or s.upper().startswith(prefix) or prefix.startswith(s.upper())
+            for s in self.chosen
+        )
+
+    def code_level(self, code: str, default: Level) -> Level | None:
+        """An outside code's level after ``levels`` (most specific selector); None: off."""
+        best: tuple[int, str] | None = None
+        for selector, level in self.level_names.items():
+            if _names_code(selector, code):
+                rank = 0 if selector == "ALL" else len(selector)
+                if best is None or rank >= best[0]:
+                    best = (rank, level)
+        if best is None:
+            return default
+        return None if best[1] == "off" else Level.parse(best[1])
+
+    def ignored_in(self, path: str, code: str) -> bool:
+        """Whether ``per-file-ignores`` switches an outside code off for ``path``."""
+        if not self.per_file_ignores:
+            return False
+        relative = _relative(path, self.root)
+        return any(
+            _glob_matches(relative, pattern) and any(_names_code(s, code) for s in selectors)
+            for pattern, selectors in self.per_file_ignores
+        )
 
     def fails(self, levels: Iterable[Level]) -> bool:
         """True when any finding's level reaches the failure threshold."""
@@ -126,7 +169,15 @@ def build_selection(
         settings.options,
         tuple(experimental),
         settings.ignore_pragmas,
+        None if chosen is None else tuple(chosen),
+        tuple(ignored),
+        dict(settings.levels),
     )
+
+
+def _names_code(selector: str, code: str) -> bool:
+    upper = selector.upper()
+    return selector == "ALL" or (CODE_LIKE.fullmatch(upper) is not None and code.startswith(upper))
 
 
 def _selected(rule: type[Rule], chosen: Sequence[str] | None) -> bool:

@@ -79,13 +79,13 @@ class ShellBody:
 
     ``dialect`` is ShellCheck's name for the shell (``sh``, ``bash``, ``dash``, ``ksh``,
     ``busybox``); ``variables`` are the names declared before the script (ARG, ENV and the
-    predefined proxy arguments); ``instruction`` is the RUN the script belongs to.
+    predefined proxy arguments); ``line`` is where the RUN the script belongs to starts.
     """
 
     text: MappedText
     dialect: str
     variables: tuple[str, ...]
-    instruction: Instruction
+    line: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,7 +132,7 @@ def shellcheck_bodies(ctx: Context) -> list[ShellBody]:
         found = _script(run, ctx.state(instruction).shell)
         if found is not None:
             text, dialect = found
-            bodies.append(ShellBody(text, dialect, variables, run))
+            bodies.append(ShellBody(text, dialect, variables, instruction.line))
     return bodies
 
 

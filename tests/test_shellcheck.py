@@ -6,7 +6,11 @@ is not installed.
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 import pytest
 from dockerfile_dlint.api import Context, Level
@@ -220,10 +224,89 @@ def test_a_shellcheck_that_cannot_run_is_an_error(binary: str) -> None:
         run_shellcheck(bodies_of("FROM debian:12\nRUN true\n"), binary)
 
 
-def test_bodies_keep_their_instruction_and_dialect() -> None:
+def test_bodies_keep_their_line_and_dialect() -> None:
     dockerfile = 'FROM debian:12\nRUN true\nSHELL ["/bin/bash", "-c"]\nONBUILD RUN false\n'
     bodies: Sequence[ShellBody] = bodies_of(dockerfile)
-    assert [(b.instruction.keyword, b.instruction.line, b.dialect) for b in bodies] == [
-        ("RUN", 2, "sh"),
-        ("RUN", 4, "bash"),
+    assert [(b.line, b.dialect) for b in bodies] == [(2, "sh"), (4, "bash")]
+
+
+def _check(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "dockerfile_dlint", "check", "--format", "json", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+CHECKED = """\
+FROM debian:12
+# hadolint ignore=SC2046
+RUN echo $FOO \\
+  # a comment line inside the RUN
+  && ls `pwd`
+RUN echo $BAR
+"""
+
+
+def test_check_reports_shellcheck_at_exact_positions_with_pragmas_and_config(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "Dockerfile").write_text(CHECKED)
+    result = _check("--select", "SC", cwd=tmp_path)
+    found = [(f["code"], f["line"], f["column"], f["level"]) for f in json.loads(result.stdout)]
+    assert found == [
+        ("SC2086", 3, 10, "info"),
+        ("SC2006", 5, 9, "style"),
+        ("SC2086", 6, 10, "info"),
     ]
+    (tmp_path / ".dlint.toml").write_text(
+        'ignore = ["SC2006"]\n[levels]\nSC2086 = "error"\n'
+        '[per-file-ignores]\n"other.Dockerfile" = ["SC"]\n'
+    )
+    result = _check("--select", "SC", cwd=tmp_path)
+    assert [(f["code"], f["level"]) for f in json.loads(result.stdout)] == [
+        ("SC2086", "error"),
+        ("SC2086", "error"),
+    ]
+    assert json.loads(_check("--shellcheck", "off", "--select", "SC", cwd=tmp_path).stdout) == []
+
+
+def test_one_run_for_many_files_in_parallel_gives_the_same_output(tmp_path: Path) -> None:
+    for number in range(6):
+        (tmp_path / f"{number}.Dockerfile").write_text(f"FROM debian:12\nRUN echo ${number}x $A\n")
+    one = _check("-j", "1", ".", cwd=tmp_path).stdout
+    two = _check("-j", "2", ".", cwd=tmp_path).stdout
+    assert one == two and len(json.loads(one)) >= 6
+
+
+def test_shellcheck_on_without_a_binary_is_a_usage_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import dockerfile_dlint.shellcheck
+    from dockerfile_dlint.cli import main
+
+    (tmp_path / "Dockerfile").write_text(CHECKED)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(dockerfile_dlint.shellcheck, "find_shellcheck", lambda: None)
+    with pytest.raises(SystemExit) as exited:
+        main(["check", "--shellcheck", "on"])
+    assert exited.value.code == 2
+    assert "no shellcheck found" in capsys.readouterr().err
+
+
+def test_sarif_describes_shellcheck_codes(tmp_path: Path) -> None:
+    (tmp_path / "Dockerfile").write_text(CHECKED)
+    result = subprocess.run(
+        [sys.executable, "-m", "dockerfile_dlint", "check", "--format", "sarif", "--select", "SC"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    run = json.loads(result.stdout)["runs"][0]
+    rules = run["tool"]["driver"]["rules"]
+    for found in run["results"]:
+        assert rules[found["ruleIndex"]]["id"] == found["ruleId"]
+    assert rules[run["results"][0]["ruleIndex"]]["helpUri"].endswith("/SC2086")

@@ -32,8 +32,9 @@ SARIF_LEVELS = {
 
 
 def render(report: Report) -> str:
-    rules = _described_rules(report)
-    index = {rule.code: position for position, rule in enumerate(rules)}
+    descriptors = [_descriptor(rule, report) for rule in _described_rules(report)]
+    descriptors += _outside_descriptors(report, {d["id"] for d in descriptors})
+    index = {descriptor["id"]: position for position, descriptor in enumerate(descriptors)}
     run: dict[str, Any] = {
         "tool": {
             "driver": {
@@ -41,7 +42,7 @@ def render(report: Report) -> str:
                 "version": __version__,
                 "semanticVersion": __version__,
                 "informationUri": PROJECT_URL,
-                "rules": [_descriptor(rule, report) for rule in rules],
+                "rules": descriptors,
             }
         },
         "columnKind": "unicodeCodePoints",
@@ -70,6 +71,29 @@ def _described_rules(report: Report) -> list[type[Rule]]:
     if missing:
         by_code.update((rule.code, rule) for rule in all_rules() if rule.code in missing)
     return [by_code[code] for code in sorted(by_code)]
+
+
+def _outside_descriptors(report: Report, described: set[str]) -> list[dict[str, Any]]:
+    """Descriptors for codes of tools dlint runs (ShellCheck's ``SC2086``): no rule class,
+    so the tool's own documentation page is the help."""
+    first: dict[str, Finding] = {}
+    for finding in report.findings:
+        if finding.code not in described:
+            first.setdefault(finding.code, finding)
+    descriptors = []
+    for code, finding in sorted(first.items()):
+        uri = f"https://www.shellcheck.net/wiki/{code}"
+        descriptors.append(
+            {
+                "id": code,
+                "name": finding.name,
+                "shortDescription": {"text": f"ShellCheck {code}"},
+                "helpUri": uri,
+                "help": {"text": uri, "markdown": f"See [{code}]({uri})."},
+                "defaultConfiguration": {"level": SARIF_LEVELS[finding.level]},
+            }
+        )
+    return descriptors
 
 
 def _descriptor(rule: type[Rule], report: Report) -> dict[str, Any]:
