@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, NamedTuple
 
 from .buildcontext import BuildContext
+from .commands import exec_form_command
 from .imagefiles import ImageFile, find_image_file
 from .images import ImageReference
 from .model import CopySource, Model, Stage, State
 from .outputs import StageOutput, cache_targets, stage_outputs
-from .shell import Redirect, ShellScript, SimpleCommand, Word
+from .shell import Redirect, ShellScript, SimpleCommand, Word, unwrap
 from .source import MappedText, Problem, Span
 from .startup import StartupCommand, effective_entrypoint_and_cmd, startup_commands
 from .syntax import Argument, Comment, Directive, Dockerfile, Flag, Heredoc, Instruction
@@ -54,6 +55,8 @@ __all__ = [
     "State",
     "Word",
     "cache_targets",
+    "exec_form_command",
+    "unwrap",
 ]
 
 
@@ -212,6 +215,23 @@ class Context:
 
             self._shell_cache[key] = shell_script(instruction, self.state(instruction).shell)
         return self._shell_cache[key]
+
+    def run_commands(
+        self, instruction: Instruction, unwrapped: bool = False
+    ) -> tuple[SimpleCommand, ...]:
+        """The commands a RUN runs: its shell commands (``sh -c`` scripts, heredoc scripts
+        and exec-form ``["sh", "-c", …]`` included), or else its exec-form argv as one
+        command. With ``unwrapped``, each is seen through wrappers (``sudo -E wget …`` is
+        ``wget …``) and wrappers that run nothing (``command -v``) are left out."""
+        script = self.shell(instruction)
+        if script is not None:
+            commands = script.commands
+        else:
+            command = exec_form_command(instruction)
+            commands = (command,) if command is not None else ()
+        if not unwrapped:
+            return commands
+        return tuple(c for c in (command.unwrapped() for command in commands) if c.words)
 
     def startup_commands(self, stage: Stage) -> list[StartupCommand]:
         """What ``stage``'s container runs at start: ENTRYPOINT and CMD as Docker combines

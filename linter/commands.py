@@ -13,8 +13,8 @@ import json
 import posixpath
 import re
 
-from .shell import ShellScript, parse_shell
-from .source import MappedText
+from .shell import ShellScript, SimpleCommand, Word, parse_shell
+from .source import MappedText, Span
 from .syntax import Argument, Heredoc, Instruction
 
 SHELL_KEYWORDS = frozenset({"RUN", "CMD", "ENTRYPOINT"})
@@ -86,6 +86,19 @@ def json_argument_text(instruction: Instruction, argument: Argument) -> MappedTe
             parts.append(text.slice(start + 1 + position, start + 1 + end))
             position = end
     return MappedText.join(parts) if parts else MappedText.single("", line, column)
+
+
+def exec_form_command(instruction: Instruction) -> SimpleCommand | None:
+    """The command of an exec-form RUN (``RUN ["apt-get", "install", "curl"]``), or None."""
+    if not instruction.json or not instruction.arguments:
+        return None
+    words = tuple(
+        Word(json.dumps(argument.value), argument.value, True, argument.span)
+        for argument in instruction.arguments
+    )
+    first, last = words[0].span, words[-1].span
+    span = Span(first.line, first.column, last.end_line, last.end_column)
+    return SimpleCommand(words, (), (), span)
 
 
 def _with_bodies(command: MappedText, heredocs: tuple[Heredoc, ...]) -> MappedText:

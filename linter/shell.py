@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, NamedTuple
@@ -30,7 +30,6 @@ _BACKQUOTED_COMMENT = re.compile(rb"`#[^`\n]*`")
 _MAX_SCRIPT_DEPTH = 4  # sh -c inside sh -c …
 _MAX_SUBSTITUTION_DEPTH = 32  # $( $( … ) ): deeper ones are not walked, to bound time and memory
 _SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh"})
-_WRAPPERS = frozenset({"env", "exec", "nohup", "sudo"})
 _COMMANDS = frozenset({"command", "declaration_command", "unset_command", "test_command"})
 _ASSIGNMENTS = frozenset({"variable_assignment", "variable_assignments"})
 _REDIRECTS = frozenset({"file_redirect", "heredoc_redirect", "herestring_redirect"})
@@ -107,6 +106,14 @@ class SimpleCommand:
         name = self.name
         return name.rsplit("/", 1)[-1] if name else None
 
+    def unwrapped(self) -> SimpleCommand:
+        """The command that really runs behind wrappers (see :func:`unwrap`); no words when
+        the wrapper runs nothing (``command -v x``)."""
+        words = unwrap(self.words)
+        if len(words) == len(self.words):
+            return self
+        return SimpleCommand(words, self.assignments, self.redirects, self.span, self.nested_in)
+
     def has_flag(self, *names: str) -> bool:
         """Whether one of ``names`` is given: ``--long`` exactly or as ``--long=value``, and
         ``-x`` alone or inside a cluster such as ``-qy``. Nothing after ``--`` is a flag."""
@@ -154,6 +161,65 @@ class ShellScript:
     commands: tuple[SimpleCommand, ...]
     pipelines: tuple[tuple[SimpleCommand, ...], ...]
     has_errors: bool
+
+
+def _value_options(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Commands that run the command after them: their options that take a value, and how many
+# operands come before the command (gosu USER cmd).
+_WRAPPERS: Mapping[str, tuple[frozenset[str], int]] = {
+    "sudo": (
+        _value_options(
+            "-u --user -g --group -h --host -p --prompt -C --close-from -D --chdir -R --chroot "
+            "-T --command-timeout -U --other-user -r --role -t --type"
+        ),
+        0,
+    ),
+    "env": (_value_options("-u --unset -C --chdir -S --split-string"), 0),
+    "exec": (_value_options("-a"), 0),
+    "command": (frozenset(), 0),
+    "nohup": (frozenset(), 0),
+    "nice": (_value_options("-n --adjustment"), 0),
+    "gosu": (frozenset(), 1),
+    "su-exec": (frozenset(), 1),
+    "tini": (frozenset(), 0),
+    "dumb-init": (frozenset(), 0),
+    "catatonit": (frozenset(), 0),
+}
+_NOT_RUNNING = {"command": {"-v", "-V"}, "sudo": {"-l", "-v", "-k", "-K", "-e"}}
+
+
+def unwrap(words: tuple[Word, ...]) -> tuple[Word, ...]:
+    """The words of the command that really runs: ``sudo -E apt-get …`` gives ``apt-get …``.
+
+    ``env`` assignments and the options of ``sudo``, ``env``, ``exec``, ``nice`` and init
+    wrappers (``tini --``) are skipped, and so is the user operand of ``gosu``/``su-exec``.
+    ``command -v apt-get`` and ``sudo -l`` run nothing: they give ``()``.
+    """
+    index = 0
+    while index < len(words):
+        wrapper = words[index].value.rsplit("/", 1)[-1]
+        if wrapper not in _WRAPPERS:
+            break
+        value_options, operands = _WRAPPERS[wrapper]
+        index += 1
+        while index < len(words):
+            value = words[index].value
+            if value == "--":
+                index += 1
+                break
+            if value in _NOT_RUNNING.get(wrapper, ()):
+                return ()
+            if value.startswith("-") and len(value) > 1:
+                index += 2 if value in value_options else 1
+            elif wrapper == "env" and "=" in value:
+                index += 1
+            else:
+                break
+        index += operands
+    return words[index:]
 
 
 def parse_shell(script: MappedText) -> ShellScript:
@@ -441,11 +507,7 @@ def _group_commands(node: Node) -> list[Node]:
 
 def _script_argument(words: tuple[Word, ...]) -> tuple[str, int | None] | None:
     """For a shell command, (label, index of its -c script word, or None when it reads stdin)."""
-    index = 0
-    while index < len(words) and _basename(words[index].value) in _WRAPPERS:
-        index += 1
-        while index < len(words) and (words[index].value[:1] == "-" or "=" in words[index].value):
-            index += 1
+    index = len(words) - len(unwrap(words))
     if index >= len(words):
         return None
     name = _basename(words[index].value)

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from .commands import json_argument_text
 from .imagefiles import find_image_file
 from .model import Stage
-from .shell import ShellScript, SimpleCommand, Word, parse_shell
+from .shell import ShellScript, SimpleCommand, Word, parse_shell, unwrap
 from .source import MappedText, Span
 from .syntax import Instruction
 
@@ -27,11 +27,6 @@ if TYPE_CHECKING:
     from .api import Context
 
 SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh"})
-# Programs that run the rest of their arguments as the command (after their own options).
-WRAPPERS = {
-    "tini": 0, "dumb-init": 0, "catatonit": 0, "exec": 0, "nohup": 0,
-    "gosu": 1, "su-exec": 1, "chpst": 0, "setpriv": 0,
-}  # fmt: skip
 DEFAULT_PATH = ("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin")
 _MAX_SCRIPT_DEPTH = 3
 _SCRIPT_SHEBANG = re.compile(r"#!\s*(?:/usr/bin/env\s+)?\S*?(sh|bash|dash|ash|zsh)\b")
@@ -115,7 +110,7 @@ class _Follower:
         self, words: list[Word], instruction: Instruction, anchor: Span, depth: int
     ) -> list[StartupCommand]:
         """The commands an exec-form argv runs."""
-        words = _unwrap(words)
+        words = list(unwrap(tuple(words)))
         if not words:
             return []
         program = posixpath.basename(words[0].value)
@@ -159,16 +154,8 @@ class _Follower:
         depth: int,
     ) -> list[StartupCommand]:
         found = []
-        for command in script.commands:
-            words = _unwrap(list(command.words))
-            if len(words) != len(command.words):
-                command = SimpleCommand(
-                    tuple(words),
-                    command.assignments,
-                    command.redirects,
-                    command.span,
-                    command.nested_in,
-                )
+        for written in script.commands:
+            command = written.unwrapped()
             here = anchor or command.span
             found.append(StartupCommand(command, instruction, here, path))
             if depth < _MAX_SCRIPT_DEPTH and command.words:
@@ -187,7 +174,7 @@ class _Follower:
         words = list(command.words)
         if words[0].value in (".", "source") and len(words) > 1:
             words = words[1:]
-        words = _unwrap(words)
+        words = list(unwrap(tuple(words)))
         if not words:
             return []
         target = words[0].value
@@ -225,28 +212,6 @@ class _Follower:
             if text is not None and _is_shell_script(candidate, text):
                 return posixpath.normpath(candidate), text
         return None
-
-
-def _unwrap(words: list[Word]) -> list[Word]:
-    """Drop init wrappers and ``env VAR=…`` in front of the real command."""
-    while words:
-        program = posixpath.basename(words[0].value)
-        if program == "env":
-            rest = words[1:]
-            while rest and ("=" in rest[0].value or rest[0].value.startswith("-")):
-                rest = rest[1:]
-            words = rest
-        elif program in WRAPPERS:
-            rest = words[1:]
-            while rest and rest[0].value.startswith("-"):
-                done = rest[0].value == "--"
-                rest = rest[1:]
-                if done:
-                    break
-            words = rest[WRAPPERS[program] :]
-        else:
-            return words
-    return words
 
 
 def _is_shell_script(path: str, text: str) -> bool:

@@ -1,16 +1,10 @@
-from dataclasses import replace
-
 from dockerfile_dlint.api import (
     Context,
     Finding,
     Instruction,
     Level,
     Rule,
-    SimpleCommand,
-    Span,
-    Word,
 )
-from dockerfile_dlint.knowledge.package_managers import unwrap
 
 # Commands for an interactive machine or a booted system: in an image build there is no
 # terminal, no init system, and nothing they start or change survives the RUN.
@@ -25,29 +19,6 @@ POINTLESS = {
     "top": "is interactive and has no terminal in a build",
     "vim": "is an interactive editor and has no terminal in a build",
 }
-
-
-def _commands(instruction: Instruction, ctx: Context) -> list[SimpleCommand]:
-    """The commands a RUN runs, those of nested scripts (`sh -c "…"`) and of its exec form
-    included, each seen through wrappers: `sudo -E wget …` is `wget …`."""
-    if instruction.json:
-        words = tuple(Word(a.value, a.value, True, a.span) for a in instruction.arguments)
-        if not words:
-            return []
-        first, last = words[0].span, words[-1].span
-        span = Span(first.line, first.column, last.end_line, last.end_column)
-        commands = [SimpleCommand(words, (), (), span)]
-    else:
-        script = ctx.shell(instruction)
-        commands = list(script.commands) if script is not None else []
-    seen = []
-    for command in commands:
-        words = unwrap(command.words)
-        if len(words) != len(command.words):
-            command = replace(command, words=words)
-        if words:
-            seen.append(command)
-    return seen
 
 
 class PointlessCommandInRun(Rule):
@@ -86,7 +57,7 @@ class PointlessCommandInRun(Rule):
     instructions = frozenset({"RUN"})
 
     def check(self, instruction: Instruction, ctx: Context) -> list[Finding]:
-        for command in _commands(instruction, ctx):
+        for command in ctx.run_commands(instruction, unwrapped=True):
             program = command.program
             if program in POINTLESS:
                 message = (

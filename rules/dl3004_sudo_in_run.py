@@ -4,24 +4,7 @@ from dockerfile_dlint.api import (
     Instruction,
     Level,
     Rule,
-    SimpleCommand,
-    Span,
-    Word,
 )
-
-
-def _commands(instruction: Instruction, ctx: Context) -> list[SimpleCommand]:
-    """The commands a RUN runs, those of nested scripts (`sh -c "…"`) and of its exec form
-    included."""
-    if instruction.json:
-        words = tuple(Word(a.value, a.value, True, a.span) for a in instruction.arguments)
-        if not words:
-            return []
-        first, last = words[0].span, words[-1].span
-        span = Span(first.line, first.column, last.end_line, last.end_column)
-        return [SimpleCommand(words, (), (), span)]
-    script = ctx.shell(instruction)
-    return list(script.commands) if script is not None else []
 
 
 class SudoInRun(Rule):
@@ -65,7 +48,7 @@ class SudoInRun(Rule):
     def check(self, instruction: Instruction, ctx: Context) -> list[Finding]:
         if "sudo" not in instruction.text.text and not instruction.heredocs:
             return []
-        for command in _commands(instruction, ctx):
+        for command in ctx.run_commands(instruction):
             if command.program == "sudo":
                 message = (
                     "do not use sudo in a build: run the step as root (switch USER around it) "

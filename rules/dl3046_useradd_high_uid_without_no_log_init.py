@@ -1,5 +1,4 @@
 import re
-from dataclasses import replace
 
 from dockerfile_dlint.api import (
     Context,
@@ -8,10 +7,8 @@ from dockerfile_dlint.api import (
     Level,
     Rule,
     SimpleCommand,
-    Span,
     Word,
 )
-from dockerfile_dlint.knowledge.package_managers import unwrap
 
 # Above this UID the sparse lastlog/faillog records useradd writes take megabytes once a layer
 # stores them (hadolint's threshold: a UID of more than five digits).
@@ -37,29 +34,6 @@ def _uid_word(command: SimpleCommand) -> tuple[Word, str] | None:
                 return word, rest
             return (following, following.value) if following else None
     return None
-
-
-def _commands(instruction: Instruction, ctx: Context) -> list[SimpleCommand]:
-    """The commands a RUN runs, those of nested scripts (`sh -c "…"`) and of its exec form
-    included, each seen through wrappers: `sudo -E wget …` is `wget …`."""
-    if instruction.json:
-        words = tuple(Word(a.value, a.value, True, a.span) for a in instruction.arguments)
-        if not words:
-            return []
-        first, last = words[0].span, words[-1].span
-        span = Span(first.line, first.column, last.end_line, last.end_column)
-        commands = [SimpleCommand(words, (), (), span)]
-    else:
-        script = ctx.shell(instruction)
-        commands = list(script.commands) if script is not None else []
-    seen = []
-    for command in commands:
-        words = unwrap(command.words)
-        if len(words) != len(command.words):
-            command = replace(command, words=words)
-        if words:
-            seen.append(command)
-    return seen
 
 
 class UseraddHighUidWithoutNoLogInit(Rule):
@@ -101,7 +75,7 @@ class UseraddHighUidWithoutNoLogInit(Rule):
         if "useradd" not in instruction.text.text and not instruction.heredocs:
             return []
         findings = []
-        for command in _commands(instruction, ctx):
+        for command in ctx.run_commands(instruction, unwrapped=True):
             if command.program != "useradd" or command.has_flag("-l", "--no-log-init"):
                 continue
             found = _uid_word(command)

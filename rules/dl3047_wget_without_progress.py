@@ -1,5 +1,3 @@
-from dataclasses import replace
-
 from dockerfile_dlint.api import (
     Context,
     Finding,
@@ -7,37 +5,11 @@ from dockerfile_dlint.api import (
     Level,
     Rule,
     SimpleCommand,
-    Span,
-    Word,
 )
-from dockerfile_dlint.knowledge.package_managers import unwrap
 
 # Options that already keep wget's progress output short or out of the build log.
 QUIET_OPTIONS = ("--progress", "-q", "--quiet", "-o", "--output-file", "-a", "--append-output")
 QUIET_LONG = ("--no-verbose",)
-
-
-def _commands(instruction: Instruction, ctx: Context) -> list[SimpleCommand]:
-    """The commands a RUN runs, those of nested scripts (`sh -c "…"`) and of its exec form
-    included, each seen through wrappers: `sudo -E wget …` is `wget …`."""
-    if instruction.json:
-        words = tuple(Word(a.value, a.value, True, a.span) for a in instruction.arguments)
-        if not words:
-            return []
-        first, last = words[0].span, words[-1].span
-        span = Span(first.line, first.column, last.end_line, last.end_column)
-        commands = [SimpleCommand(words, (), (), span)]
-    else:
-        script = ctx.shell(instruction)
-        commands = list(script.commands) if script is not None else []
-    seen = []
-    for command in commands:
-        words = unwrap(command.words)
-        if len(words) != len(command.words):
-            command = replace(command, words=words)
-        if words:
-            seen.append(command)
-    return seen
 
 
 def _stderr_to_file(command: SimpleCommand) -> bool:
@@ -94,7 +66,7 @@ class WgetWithoutProgress(Rule):
         if "wget" not in instruction.text.text and not instruction.heredocs:
             return []
         findings = []
-        for command in _commands(instruction, ctx):
+        for command in ctx.run_commands(instruction, unwrapped=True):
             if command.program != "wget":
                 continue
             if command.has_flag(*QUIET_OPTIONS, *QUIET_LONG):

@@ -1,41 +1,13 @@
-from dataclasses import replace
-
 from dockerfile_dlint.api import (
     Context,
     Finding,
     Instruction,
     Level,
     Rule,
-    SimpleCommand,
-    Span,
     Word,
 )
-from dockerfile_dlint.knowledge.package_managers import unwrap
 
 TOOLS = ("curl", "wget")
-
-
-def _commands(instruction: Instruction, ctx: Context) -> list[SimpleCommand]:
-    """The commands a RUN runs, those of nested scripts (`sh -c "…"`) and of its exec form
-    included, each seen through wrappers: `sudo -E wget …` is `wget …`."""
-    if instruction.json:
-        words = tuple(Word(a.value, a.value, True, a.span) for a in instruction.arguments)
-        if not words:
-            return []
-        first, last = words[0].span, words[-1].span
-        span = Span(first.line, first.column, last.end_line, last.end_column)
-        commands = [SimpleCommand(words, (), (), span)]
-    else:
-        script = ctx.shell(instruction)
-        commands = list(script.commands) if script is not None else []
-    seen = []
-    for command in commands:
-        words = unwrap(command.words)
-        if len(words) != len(command.words):
-            command = replace(command, words=words)
-        if words:
-            seen.append(command)
-    return seen
 
 
 def _downloaders(instruction: Instruction, ctx: Context) -> list[tuple[str, Word]]:
@@ -45,7 +17,7 @@ def _downloaders(instruction: Instruction, ctx: Context) -> list[tuple[str, Word
         return []
     return [
         (command.program, command.words[0])
-        for command in _commands(instruction, ctx)
+        for command in ctx.run_commands(instruction, unwrapped=True)
         if command.program in TOOLS
     ]
 

@@ -15,7 +15,6 @@ from a table makes its value look like a package; adding it to the table is the 
 
 from __future__ import annotations
 
-import json
 import posixpath
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -29,6 +28,8 @@ from dockerfile_dlint.api import (
     Span,
     Stage,
     Word,
+    exec_form_command,
+    unwrap,
 )
 
 __all__ = [
@@ -166,57 +167,6 @@ MANAGERS: Mapping[str, Manager] = {
 _PIP_PROGRAM = re.compile(r"pip(?:[0-9]+(?:\.[0-9]+)?)?")
 _PYTHON_PROGRAM = re.compile(r"python(?:[0-9]+(?:\.[0-9]+)?)?")
 _PROGRAMS = {name: name for name in MANAGERS if name != "pip"}
-
-# Commands that run the command after them: their options that take a value, and how many
-# operands come before the command (gosu USER cmd).
-_WRAPPERS: Mapping[str, tuple[frozenset[str], int]] = {
-    "sudo": (
-        _options(
-            "-u --user -g --group -h --host -p --prompt -C --close-from -D --chdir -R --chroot "
-            "-T --command-timeout -U --other-user -r --role -t --type"
-        ),
-        0,
-    ),
-    "env": (_options("-u --unset -C --chdir -S --split-string"), 0),
-    "exec": (_options("-a"), 0),
-    "command": (frozenset(), 0),
-    "nohup": (frozenset(), 0),
-    "nice": (_options("-n --adjustment"), 0),
-    "gosu": (frozenset(), 1),
-    "su-exec": (frozenset(), 1),
-}
-_NOT_RUNNING = {"command": {"-v", "-V"}, "sudo": {"-l", "-v", "-k", "-K", "-e"}}
-
-
-def unwrap(words: tuple[Word, ...]) -> tuple[Word, ...]:
-    """The words of the command that really runs: ``sudo -E apt-get …`` gives ``apt-get …``.
-
-    ``env`` assignments and the options of ``sudo``, ``env``, ``exec``, ``nice`` are skipped,
-    and so is the user operand of ``gosu``/``su-exec``. ``command -v apt-get`` and ``sudo -l``
-    run nothing: they give ``()``.
-    """
-    index = 0
-    while index < len(words):
-        wrapper = _program(words[index].value)
-        if wrapper not in _WRAPPERS:
-            break
-        value_options, operands = _WRAPPERS[wrapper]
-        index += 1
-        while index < len(words):
-            value = words[index].value
-            if value == "--":
-                index += 1
-                break
-            if value in _NOT_RUNNING.get(wrapper, ()):
-                return ()
-            if value.startswith("-") and len(value) > 1:
-                index += 2 if value in value_options else 1
-            elif wrapper == "env" and "=" in value:
-                index += 1
-            else:
-                break
-        index += operands
-    return words[index:]
 
 
 def _program(name: str) -> str:
@@ -881,19 +831,6 @@ def mentions(instruction: Instruction, *needles: str) -> bool:
     return any(
         needle in heredoc.body.text for heredoc in instruction.heredocs for needle in needles
     )
-
-
-def exec_form_command(instruction: Instruction) -> SimpleCommand | None:
-    """The command of an exec-form RUN (``RUN ["apt-get", "install", "curl"]``), or None."""
-    if not instruction.json or not instruction.arguments:
-        return None
-    words = tuple(
-        Word(json.dumps(argument.value), argument.value, True, argument.span)
-        for argument in instruction.arguments
-    )
-    first, last = words[0].span, words[-1].span
-    span = Span(first.line, first.column, last.end_line, last.end_column)
-    return SimpleCommand(words, (), (), span)
 
 
 def run_commands(instruction: Instruction, script: ShellScript | None) -> tuple[SimpleCommand, ...]:
