@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, NamedTuple
 
 from .buildcontext import BuildContext
-from .commands import exec_form_command
+from .commands import exec_form_command, shell_script, windows_base
 from .imagefiles import ImageFile, find_image_file
 from .images import ImageReference
 from .model import CopySource, Model, Stage, State
@@ -56,6 +56,7 @@ __all__ = [
     "Word",
     "cache_targets",
     "exec_form_command",
+    "expand",
     "unwrap",
 ]
 
@@ -203,7 +204,8 @@ class Context:
         return expand(text, self.state(instruction).variables, self.dockerfile.escape)
 
     def shell(self, instruction: Instruction) -> ShellScript | None:
-        """The shell commands of a shell-form RUN, CMD or ENTRYPOINT (None otherwise).
+        """The shell commands of a shell-form RUN, CMD or ENTRYPOINT, or of the ``-c`` script
+        of an exec form that runs a shell (None otherwise, and on Windows base images).
 
         The text is parsed as Docker hands it to the shell: continuation lines joined, comment
         lines removed; heredoc bodies are included, so that ``cat <<EOF > file`` and a
@@ -211,9 +213,11 @@ class Context:
         """
         key = id(instruction)
         if key not in self._shell_cache:
-            from .commands import shell_script
-
-            self._shell_cache[key] = shell_script(instruction, self.state(instruction).shell)
+            if windows_base(self.stage(instruction)):
+                self._shell_cache[key] = None  # cmd or PowerShell, not a POSIX shell
+            else:
+                shell = self.state(instruction).shell
+                self._shell_cache[key] = shell_script(instruction, shell)
         return self._shell_cache[key]
 
     def run_commands(

@@ -13,13 +13,15 @@ import json
 import posixpath
 import re
 
+from .model import Stage
 from .shell import ShellScript, SimpleCommand, Word, parse_shell
 from .source import MappedText, Span
 from .syntax import Argument, Heredoc, Instruction
 
 SHELL_KEYWORDS = frozenset({"RUN", "CMD", "ENTRYPOINT"})
 POSIX_SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh", "busybox"})
-_ONLY_HEREDOC = re.compile(r"\d*<<-?\S+")
+ONLY_HEREDOC = re.compile(r"\d*<<-?\S+")
+_WINDOWS_IMAGE = re.compile(r"windows|nanoserver|servercore", re.IGNORECASE)
 _SHEBANG = re.compile(r"#!\s*(\S+)(?:\s+(\S+))?")
 
 
@@ -37,10 +39,10 @@ def shell_script(instruction: Instruction, shell: tuple[str, ...]) -> ShellScrip
     heredocs = instruction.heredocs
     if not heredocs:
         return parse_shell(text)
-    if len(heredocs) == 1 and _ONLY_HEREDOC.fullmatch(text.text.strip()):
+    if len(heredocs) == 1 and ONLY_HEREDOC.fullmatch(text.text.strip()):
         body = heredocs[0].body
         return parse_shell(body) if _is_shell_script(body.text) else None
-    return parse_shell(_with_bodies(text, heredocs))
+    return parse_shell(with_heredoc_bodies(text, heredocs))
 
 
 def exec_form_script(instruction: Instruction) -> MappedText | None:
@@ -101,14 +103,24 @@ def exec_form_command(instruction: Instruction) -> SimpleCommand | None:
     return SimpleCommand(words, (), (), span)
 
 
-def _with_bodies(command: MappedText, heredocs: tuple[Heredoc, ...]) -> MappedText:
-    """The command line followed by each heredoc body and its delimiter line."""
+def with_heredoc_bodies(command: MappedText, heredocs: tuple[Heredoc, ...]) -> MappedText:
+    """The command line followed by each heredoc body and its delimiter line, as the shell
+    reads them."""
     end_line, end_column = command.position(max(len(command.text) - 1, 0))
     parts = [command, MappedText.single("\n", end_line, end_column + 1)]
     for heredoc in heredocs:
         parts.append(heredoc.body)
         parts.append(MappedText.single(heredoc.name + "\n", heredoc.span.end_line, 1))
     return MappedText.join(parts)
+
+
+def windows_base(stage: Stage | None) -> bool:
+    """Whether a stage builds on a Windows image (by name), whose default shell is cmd."""
+    while stage is not None and stage.parent is not None:
+        stage = stage.parent
+    if stage is None:
+        return False
+    return bool(_WINDOWS_IMAGE.search(stage.image_resolved or stage.image))
 
 
 def _is_shell_script(body: str) -> bool:

@@ -34,9 +34,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .api import Context, Level
+from .commands import ONLY_HEREDOC, windows_base, with_heredoc_bodies
 from .model import key_values
 from .source import MappedText, Span
-from .syntax import Heredoc, Instruction
+from .syntax import Instruction
 
 # hadolint's exclusions: SC1090/SC1091 ask for sourced files a Dockerfile cannot point to,
 # SC2187 says ash is checked as dash.
@@ -64,9 +65,7 @@ CHUNK = 1500
 
 _REFERENCE = re.compile(r"\$\{?#?!?([A-Za-z_][A-Za-z0-9_]*)")
 _SHEBANG = re.compile(r"#!\s*(\S+)(?:[ \t]+(\S+))?")
-_ONLY_HEREDOC = re.compile(r"\d*<<-?\S+")
 _HEREDOC_WORD = re.compile(r"\d*<<")
-_WINDOWS_IMAGE = re.compile(r"windows|nanoserver|servercore", re.IGNORECASE)
 
 
 class ShellCheckError(Exception):
@@ -125,7 +124,7 @@ def shellcheck_bodies(ctx: Context) -> list[ShellBody]:
     declared = _declared_names(ctx)
     for instruction in ctx.instructions:
         run = instruction.effective
-        if run.keyword != "RUN" or run.json or _on_windows(ctx, instruction):
+        if run.keyword != "RUN" or run.json or windows_base(ctx.stage(instruction)):
             continue
         names = declared.get(instruction.index, frozenset())
         variables = tuple(sorted(names.union(PREDEFINED_VARIABLES)))
@@ -262,12 +261,12 @@ def _script(instruction: Instruction, shell: tuple[str, ...]) -> tuple[MappedTex
     if not heredocs:
         return (text, dialect) if dialect else None
     command = text.text.strip()
-    if len(heredocs) == 1 and _ONLY_HEREDOC.fullmatch(command):
+    if len(heredocs) == 1 and ONLY_HEREDOC.fullmatch(command):
         return _heredoc_script(heredocs[0].body, dialect)
     reader = _shell_reading_heredoc(command)
     if len(heredocs) == 1 and reader is not None:
         return _heredoc_script(heredocs[0].body, reader)
-    return (_with_bodies(text, heredocs), dialect) if dialect else None
+    return (with_heredoc_bodies(text, heredocs), dialect) if dialect else None
 
 
 def _collapse_joins(text: MappedText) -> MappedText:
@@ -337,27 +336,6 @@ def _dialect(shell: tuple[str, ...]) -> str | None:
     if program == "env" and len(shell) > 1:
         program = posixpath.basename(shell[1]).lower()
     return DIALECTS.get(program.removesuffix(".exe"))
-
-
-def _with_bodies(command: MappedText, heredocs: tuple[Heredoc, ...]) -> MappedText:
-    """The command line followed by each heredoc body and its delimiter line, as the shell
-    reads them."""
-    end_line, end_column = command.position(max(len(command.text) - 1, 0))
-    parts = [command, MappedText.single("\n", end_line, end_column + 1)]
-    for heredoc in heredocs:
-        parts.append(heredoc.body)
-        parts.append(MappedText.single(heredoc.name + "\n", heredoc.span.end_line, 1))
-    return MappedText.join(parts)
-
-
-def _on_windows(ctx: Context, instruction: Instruction) -> bool:
-    """Whether the stage builds on a Windows image, whose default shell is cmd."""
-    stage = ctx.stage(instruction)
-    while stage is not None and stage.parent is not None:
-        stage = stage.parent
-    if stage is None:
-        return False
-    return bool(_WINDOWS_IMAGE.search(stage.image_resolved or stage.image))
 
 
 def _declared_names(ctx: Context) -> dict[int, frozenset[str]]:

@@ -182,7 +182,7 @@ class UserBinNotOnPath(Rule):
         return brought
 
     def _startup(self, ctx: Context, stage: Stage, scripts: dict[str, Installed]) -> list[Finding]:
-        final = ctx.model.final_state(stage)
+        final = ctx.final_state(stage)
         path = _path_entries(final.env.get("PATH"))
         findings = []
         for started in ctx.startup_commands(stage):

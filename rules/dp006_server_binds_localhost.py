@@ -56,7 +56,7 @@ class ServerBindsLocalhost(Rule):
         for stage in ctx.stages:
             if not any(i.keyword in ("CMD", "ENTRYPOINT") for i in stage.instructions):
                 continue
-            final = ctx.model.final_state(stage)
+            final = ctx.final_state(stage)
             runtime: dict[str, str | None] = dict(final.env)
             runtime.update(dict.fromkeys(final.unknown_env))
             loopback = []
@@ -113,7 +113,7 @@ class ServerBindsLocalhost(Rule):
                 return (host, " (from GUNICORN_CMD_ARGS)") if host in LOOPBACK else None
         config = started.command.flag_value("-c", "--config") or "gunicorn.conf.py"
         config = config.removeprefix("python:")
-        workdir = ctx.model.final_state(stage).workdir
+        workdir = ctx.final_state(stage).workdir
         if not config.startswith("/"):
             if workdir is None:
                 return None

@@ -41,7 +41,7 @@ class ServerIgnoresPort(Rule):
         for stage in ctx.stages:
             if not any(i.keyword in ("CMD", "ENTRYPOINT") for i in stage.instructions):
                 continue
-            final = ctx.model.final_state(stage)
+            final = ctx.final_state(stage)
             runtime: dict[str, str | None] = dict(final.env)
             runtime.update(dict.fromkeys(final.unknown_env))
             for started in ctx.startup_commands(stage):

@@ -114,29 +114,8 @@ def _judged_stages(ctx: Context) -> list[Stage]:
     return stages
 
 
-def _entrypoint_and_cmd(stage: Stage) -> tuple[Instruction | None, Instruction | None]:
-    """ENTRYPOINT and CMD of the stage's image, as Docker combines them."""
-    entrypoint = cmd = None
-    entrypoint_depth = cmd_depth = -1
-    current: Stage | None = stage
-    depth = 0
-    while current is not None and (entrypoint is None or cmd is None):
-        for instruction in reversed(current.instructions):
-            if instruction.keyword == "ENTRYPOINT" and entrypoint is None:
-                entrypoint, entrypoint_depth = instruction, depth
-            elif instruction.keyword == "CMD" and cmd is None:
-                cmd, cmd_depth = instruction, depth
-        current = current.parent
-        depth += 1
-    if entrypoint is not None and cmd is not None and cmd_depth > entrypoint_depth:
-        cmd = None  # an ENTRYPOINT resets the CMD of the image it is built on
-    if entrypoint is not None and not entrypoint.json:
-        cmd = None  # a shell-form ENTRYPOINT ignores CMD
-    return entrypoint, cmd
-
-
 def _scripts_run(stage: Stage, ctx: Context) -> list[_Run]:
-    entrypoint, cmd = _entrypoint_and_cmd(stage)
+    entrypoint, cmd = ctx.entrypoint_and_cmd(stage)
     starter = entrypoint or cmd
     if starter is None:
         return []
@@ -223,7 +202,7 @@ def _locate(name: str, stage: Stage, ctx: Context, search_path: bool = True) -> 
     """The path in the image of a file this Dockerfile copies there, that ``name`` runs."""
     if not name or "$" in name:
         return None
-    state = ctx.model.final_state(stage)
+    state = ctx.final_state(stage)
     if name.startswith("/"):
         candidates = [name]
     elif "/" in name or not search_path:

@@ -12,6 +12,8 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
+from dockerfile_dlint.api import expand
+
 # Arguments BuildKit defines for every build: usable in FROM without an ARG, and nowhere else
 # unless a stage declares them with ARG.
 PLATFORM_ARGS = frozenset(
@@ -146,83 +148,7 @@ class _Scanner:
 def expand_with(text: str, values: Mapping[str, str], escape: str = "\\") -> str:
     """``text`` as Docker's word processing leaves it, with ``values`` for the variables that
     are set (an unset one expands to nothing, as it does for BuildKit)."""
-    return _Expander(text, values, escape).run()
-
-
-class _Expander:
-    def __init__(self, text: str, values: Mapping[str, str], escape: str) -> None:
-        self.text = text
-        self.values = values
-        self.escape = escape
-        self.position = 0
-
-    def run(self, stop: str = "") -> str:
-        out: list[str] = []
-        text = self.text
-        quoted = False
-        while self.position < len(text):
-            char = text[self.position]
-            if char in stop and not quoted:
-                break
-            self.position += 1
-            if char == "'" and not quoted:
-                end = text.find("'", self.position)
-                end = len(text) if end < 0 else end
-                out.append(text[self.position : end])
-                self.position = end + 1
-            elif char == '"':
-                quoted = not quoted
-            elif char == self.escape and self.position < len(text):
-                following = text[self.position]
-                if quoted and following not in ('"', "$", self.escape):
-                    out.append(char)
-                out.append(following)
-                self.position += 1
-            elif char == "$":
-                out.append(self._variable())
-            else:
-                out.append(char)
-        return "".join(out)
-
-    def _variable(self) -> str:
-        text = self.text
-        if self.position < len(text) and text[self.position] == "{":
-            return self._braced()
-        start = self.position
-        while self.position < len(text) and text[self.position] in _NAME_CHARS:
-            self.position += 1
-        name = text[start : self.position]
-        if not name or name[0] not in _NAME_START:
-            self.position = start
-            return "$"
-        return self.values.get(name, "")
-
-    def _braced(self) -> str:
-        text = self.text
-        self.position += 1
-        start = self.position
-        while self.position < len(text) and text[self.position] in _NAME_CHARS:
-            self.position += 1
-        name = text[start : self.position]
-        operator = ""
-        for candidate in (":-", ":+", ":?", "-", "+", "?"):
-            if text.startswith(candidate, self.position):
-                operator = candidate
-                break
-        self.position += len(operator)
-        word = self.run(stop="}") if operator else ""
-        end = text.find("}", self.position)
-        self.position = len(text) if end < 0 else end + 1
-        value = self.values.get(name)
-        if operator in (":-", ":?"):
-            return value or word
-        if operator in ("-", "?"):
-            return word if value is None else value
-        if operator == ":+":
-            return word if value else ""
-        if operator == "+":
-            return "" if value is None else word
-        return value or ""
+    return expand(text, values, escape).value
 
 
 def global_arg_defaults(arguments: Iterable[str], escape: str = "\\") -> dict[str, str]:

@@ -28,6 +28,7 @@ from dockerfile_dlint.api import (
     Span,
     Stage,
     Word,
+    cache_targets,
     exec_form_command,
     unwrap,
 )
@@ -785,15 +786,7 @@ def _braces(word: str) -> list[str]:
 
 def cache_mount_targets(instruction: Instruction) -> tuple[str, ...]:
     """The targets of a RUN's ``--mount=type=cache,target=…`` flags."""
-    targets = []
-    for flag in instruction.flags:
-        if flag.name != "mount" or not flag.value:
-            continue
-        fields = dict(part.partition("=")[::2] for part in flag.value.split(",") if "=" in part)
-        target = fields.get("target") or fields.get("dst") or fields.get("destination")
-        if fields.get("type") == "cache" and target:
-            targets.append(target.strip("\"'"))
-    return tuple(targets)
+    return tuple(cache_targets(instruction, None))
 
 
 def cache_mounted(instruction: Instruction, manager: str, extra: Iterable[str] = ()) -> bool:
