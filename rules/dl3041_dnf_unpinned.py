@@ -1,13 +1,7 @@
 from collections.abc import Iterator
-from functools import partial
 
 from dockerfile_dlint.api import Context, Finding, Instruction, Level, Rule
-from dockerfile_dlint.knowledge.package_managers import (
-    invocations,
-    mentions,
-    run_commands,
-    unpinned,
-)
+from dockerfile_dlint.knowledge.package_managers import mentions, unpinned_rpm_packages
 
 
 class DnfUnpinned(Rule):
@@ -44,26 +38,5 @@ class DnfUnpinned(Rule):
     def check(self, instruction: Instruction, ctx: Context) -> Iterator[Finding]:
         if not mentions(instruction, "dnf"):
             return
-        expand = partial(ctx.expand, instruction)
-        commands = run_commands(instruction, ctx.shell(instruction))
-        for read in invocations(commands, "dnf", "microdnf", expand=expand):
-            arguments = read.arguments
-            if read.subcommand == "install":
-                loose = unpinned(read, commands, expand)
-                label, missing, example = read.name, "a version", "{}-<version>"
-            elif read.subcommand == "module" and arguments and arguments[0].value == "install":
-                loose = unpinned(read, commands, expand, arguments[1:], lambda m: ":" in m)
-                label, missing, example = (
-                    f"{read.manager} module install",
-                    "a stream",
-                    "{}:<stream>",
-                )
-            else:
-                continue
-            for word, packages in loose:
-                names = ", ".join(packages)
-                yield self.finding(
-                    word.span,
-                    f"{label} {names} without {missing}: pin it, "
-                    f"as in {example.format(packages[0])}",
-                )
+        for word, message in unpinned_rpm_packages(instruction, ctx, "dnf", "microdnf"):
+            yield self.finding(word.span, message)

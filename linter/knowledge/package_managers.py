@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from dockerfile_dlint.api import (
+    Context,
     Expansion,
     Instruction,
     ShellScript,
@@ -61,6 +63,7 @@ __all__ = [
     "strtobool",
     "uncleaned",
     "unpinned",
+    "unpinned_rpm_packages",
     "unwrap",
 ]
 
@@ -864,3 +867,28 @@ def ships(stage: Stage | None, stages: Sequence[Stage]) -> bool:
     if stage is None or not stages or stage is stages[-1]:
         return True
     return any(other.parent is stage for other in stages)
+
+
+def unpinned_rpm_packages(
+    instruction: Instruction, ctx: Context, *managers: str
+) -> Iterator[tuple[Word, str]]:
+    """For yum, dnf and microdnf: each ``install`` package without a version and each
+    ``module install`` module without a stream, as (word, message)."""
+    expand = partial(ctx.expand, instruction)
+    commands = run_commands(instruction, ctx.shell(instruction))
+    for read in invocations(commands, *managers, expand=expand):
+        arguments = read.arguments
+        if read.subcommand == "install":
+            loose = unpinned(read, commands, expand)
+            label, missing, example = read.name, "a version", "{}-<version>"
+        elif read.subcommand == "module" and arguments and arguments[0].value == "install":
+            loose = unpinned(read, commands, expand, arguments[1:], lambda m: ":" in m)
+            label, missing, example = f"{read.manager} module install", "a stream", "{}:<stream>"
+        else:
+            continue
+        for word, packages in loose:
+            names = ", ".join(packages)
+            yield (
+                word,
+                (f"{label} {names} without {missing}: pin it, as in {example.format(packages[0])}"),
+            )
