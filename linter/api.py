@@ -15,6 +15,7 @@ from typing import Any, ClassVar, NamedTuple
 
 from .buildcontext import BuildContext
 from .commands import exec_form_command, shell_script, windows_base
+from .edits import Edit, Fix
 from .imagefiles import ImageFile, find_image_file
 from .images import ImageReference
 from .model import CopySource, Model, Stage, State
@@ -33,8 +34,10 @@ __all__ = [
     "CopySource",
     "Directive",
     "Dockerfile",
+    "Edit",
     "Expansion",
     "Finding",
+    "Fix",
     "Flag",
     "Heredoc",
     "ImageFile",
@@ -92,6 +95,7 @@ class Finding:
     message: str
     span: Span
     path: str = ""
+    fix: Fix | None = None
 
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.path, self.span.line, self.span.column, self.code)
@@ -135,8 +139,9 @@ class Rule:
     def finish(self, ctx: Context) -> Iterable[Finding]:
         return ()
 
-    def finding(self, span: Span, message: str) -> Finding:
-        return Finding(self.code, self.name, self.level, message, span)
+    def finding(self, span: Span, message: str, fix: Fix | None = None) -> Finding:
+        """A finding of this rule; ``fix`` says how to repair it (see ``fixable``)."""
+        return Finding(self.code, self.name, self.level, message, span, fix=fix)
 
 
 class Context:

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 FORMATS = ("text", "json", "sarif", "github", "gitlab", "checkstyle")
 THRESHOLDS = ("error", "warning", "info", "style", "none")
+STDERR = "\0stderr"
 STDOUT = "-"
 # Subcommands imported on demand: name -> ("module:attribute", help for ``dlint --help``).
 # An entry whose module is not installed is left out.
@@ -202,6 +203,15 @@ def cli() -> None:
     show_default=True,
     help="Check RUN scripts with ShellCheck (auto: when a shellcheck binary is found).",
 )
+@click.option("--fix", is_flag=True, help="Apply safe fixes to the files ('-': print to stdout).")
+@click.option("--diff", is_flag=True, help="Print the fixes as a unified diff; change nothing.")
+@click.option("--unsafe-fixes", is_flag=True, help="Also apply fixes that may change behaviour.")
+@click.option(
+    "--fix-only",
+    multiple=True,
+    metavar="CODE",
+    help="Apply only these rules' fixes (repeatable, or comma-separated).",
+)
 @click.option("--no-color", is_flag=True, help="No colour, even on a terminal.")
 @click.option("--stdin-filename", metavar="NAME", help="File name to report for '-' (stdin).")
 @click.pass_context
@@ -219,6 +229,10 @@ def check(
     config_file: str | None,
     no_config: bool,
     shellcheck: str,
+    fix: bool,
+    diff: bool,
+    unsafe_fixes: bool,
+    fix_only: tuple[str, ...],
     no_color: bool,
     stdin_filename: str | None,
 ) -> int:
@@ -256,6 +270,12 @@ def check(
     except MissingPath as error:
         raise UsageProblem(f"no such file or directory: {error}") from None
     job_list = [_job(target, context_dir, stdin_filename) for target in files]
+    if fix or diff:
+        if fix and diff:
+            raise UsageProblem("--fix and --diff: choose one (--diff changes nothing)")
+        job_list = _fix(job_list, selection, fix, unsafe_fixes, _split(fix_only))
+        if diff or any(job.data is not None for job in job_list):
+            plan = [(name, STDERR if target == STDOUT else target) for name, target in plan]
     results = lint_jobs(job_list, selection, jobs or automatic_workers(len(job_list)))
     if binary is not None:
         _add_shellcheck(results, selection, binary, required=shellcheck == "on")
@@ -361,6 +381,79 @@ def _expand_targets(targets: list[str], exclusions: Exclusions) -> list[str]:
     return expanded
 
 
+def _fix(
+    jobs: list[Job], selection: Selection, write: bool, unsafe: bool, only: list[str]
+) -> list[Job]:
+    """Fix each file (--fix) or print what would change (--diff); fixed stdin goes to stdout.
+
+    Files are rewritten atomically (a temporary file in the same directory, then a rename),
+    keeping their mode. Returns the jobs to lint afterwards: stdin's with the fixed text.
+    """
+    from .fixing import fix_bytes, wanted_fixes
+
+    wanted = wanted_fixes(unsafe, only, selection)
+    fixed_findings = fixed_files = 0
+    updated = []
+    for job in jobs:
+        data = job.data if job.data is not None else _read(job.path)
+        outcome = fix_bytes(data, job.display, selection, job.context, wanted) if data else None
+        if outcome is not None and outcome.skipped:
+            click.echo(f"dlint: {job.display}: {outcome.skipped}", err=True)
+        if outcome is None or outcome.data is None:
+            if job.data is not None and write:
+                sys.stdout.buffer.write(job.data)
+            updated.append(job)
+            continue
+        fixed_findings += outcome.fixed
+        fixed_files += 1
+        if not write:
+            assert data is not None
+            sys.stdout.write(_unified_diff(job.display, data, outcome.data))
+            updated.append(job)
+        elif job.data is not None:
+            sys.stdout.buffer.write(outcome.data)
+            updated.append(dataclasses.replace(job, data=outcome.data))
+        else:
+            _write_atomically(Path(job.path), outcome.data)
+            updated.append(job)
+    verb = "fixed" if write else "would fix"
+    findings = "finding" if fixed_findings == 1 else "findings"
+    files = "file" if fixed_files == 1 else "files"
+    click.echo(f"dlint: {verb} {fixed_findings} {findings} in {fixed_files} {files}", err=True)
+    return updated
+
+
+def _read(path: str) -> bytes | None:
+    try:
+        return Path(path).read_bytes()
+    except OSError:
+        return None
+
+
+def _unified_diff(display: str, before: bytes, after: bytes) -> str:
+    import difflib
+
+    old = before.decode("utf-8").splitlines(keepends=True)
+    new = after.decode("utf-8").splitlines(keepends=True)
+    return "".join(difflib.unified_diff(old, new, display, display))
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    """Replace ``path``'s content by ``data`` in one rename, keeping the file's mode."""
+    import tempfile
+
+    mode = path.stat().st_mode & 0o7777
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.chmod(temporary, mode)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
 def _job(target: str, context_dir: str | None, stdin_filename: str | None) -> Job:
     from .runner import Job
 
@@ -372,14 +465,13 @@ def _job(target: str, context_dir: str | None, stdin_filename: str | None) -> Jo
 
 
 def _write_outputs(plan: list[tuple[str, str]], report: Report, no_color: bool) -> None:
-    import dataclasses
-
     from .report import render
 
-    terminal = not no_color and "NO_COLOR" not in os.environ and sys.stdout.isatty()
     for output_format, target in plan:
-        if target == STDOUT:
-            sys.stdout.write(render(output_format, dataclasses.replace(report, color=terminal)))
+        if target in (STDOUT, STDERR):
+            stream = sys.stdout if target == STDOUT else sys.stderr
+            terminal = not no_color and "NO_COLOR" not in os.environ and stream.isatty()
+            stream.write(render(output_format, dataclasses.replace(report, color=terminal)))
             continue
         try:
             Path(target).write_text(render(output_format, report), encoding="utf-8")

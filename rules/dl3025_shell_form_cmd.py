@@ -1,8 +1,12 @@
 import json
 import re
 
-from dockerfile_dlint.api import Context, Finding, Instruction, Level, Rule
+from dockerfile_dlint.api import Context, Edit, Finding, Fix, Instruction, Level, Rule
 
+SHELL_BUILTINS = frozenset(
+    {".", ":", "cd", "eval", "exec", "export", "readonly", "set", "shift", "source", "trap"}
+    | {"ulimit", "umask", "unset", "wait"}
+)
 SHELL_SYNTAX = re.compile(r"""[\s'"\\$`|&;<>(){}*?\[\]~#]""")
 
 
@@ -27,6 +31,11 @@ class ShellFormCmd(Rule):
     ENTRYPOINT uvicorn main:app --host 0.0.0.0 --port $PORT
     ```
 
+    ## Fix
+    A command of plain words (no variables, quotes, globs, redirections, pipes or `&&`) is
+    rewritten as its JSON array. Other commands are left to you: one that uses a variable
+    needs `["sh", "-c", "exec …"]`, which DP005 explains.
+
     ## Use instead
     ```dockerfile
     CMD ["gunicorn", "app:app"]
@@ -38,6 +47,7 @@ class ShellFormCmd(Rule):
     name = "shell-form-cmd"
     level = Level.WARNING
     instructions = frozenset({"CMD", "ENTRYPOINT"})
+    fixable = "safe"
 
     def check(self, instruction: Instruction, ctx: Context) -> list[Finding]:
         if instruction.json or not instruction.text.text:
@@ -50,12 +60,28 @@ class ShellFormCmd(Rule):
                 f"{keyword} in shell form: use {keyword} {exec_form} (plain exec form would not "
                 "expand the variables)"
             )
-        elif all(not SHELL_SYNTAX.search(argument.value) for argument in instruction.arguments):
-            exec_form = json.dumps([argument.value for argument in instruction.arguments])
+        elif (argv := _plain_argv(instruction)) is not None:
+            exec_form = json.dumps(argv)
             message = f"{keyword} in shell form: use {keyword} {exec_form}"
+            span = instruction.text.span(0, len(command))
+            return [self.finding(span, message, Fix((Edit(span, exec_form),)))]
         else:
             message = (
                 f"{keyword} in shell form: use the JSON exec form, so the program gets signals"
             )
         span = instruction.text.span(0, len(command))
         return [self.finding(span, message)]
+
+
+def _plain_argv(instruction: Instruction) -> list[str] | None:
+    """The argv of a command of plain words, which exec form runs the same way; ``exec`` in
+    front is dropped (exec form already makes the program process 1). None when a shell is
+    needed: quotes, variables, globs, operators, an assignment or a shell builtin."""
+    words = [argument.value for argument in instruction.arguments]
+    if any(SHELL_SYNTAX.search(word) for word in words):
+        return None
+    if words and words[0] == "exec":
+        words = words[1:]
+    if not words or "=" in words[0] or words[0] in SHELL_BUILTINS:
+        return None
+    return words

@@ -1,4 +1,4 @@
-from dockerfile_dlint.api import Context, Finding, Instruction, Level, Rule
+from dockerfile_dlint.api import Context, Edit, Finding, Fix, Instruction, Level, Rule, Span
 
 
 class MaintainerDeprecated(Rule):
@@ -16,6 +16,9 @@ class MaintainerDeprecated(Rule):
     MAINTAINER Jane Doe <jane@example.com>
     ```
 
+    ## Fix
+    The instruction becomes `LABEL maintainer="…"` with the same text.
+
     ## Use instead
     ```dockerfile
     LABEL org.opencontainers.image.authors="Jane Doe <jane@example.com>"
@@ -26,7 +29,14 @@ class MaintainerDeprecated(Rule):
     name = "maintainer-deprecated"
     level = Level.ERROR
     instructions = frozenset({"MAINTAINER"})
+    fixable = "safe"
 
     def check(self, instruction: Instruction, ctx: Context) -> list[Finding]:
         message = "MAINTAINER is deprecated: use LABEL org.opencontainers.image.authors=…"
-        return [self.finding(instruction.keyword_span, message)]
+        value = instruction.text.text
+        quoted = '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("$", "\\$") + '"'
+        label = "label" if instruction.keyword_text.islower() else "LABEL"
+        replacement = f"{label} maintainer={quoted}"
+        span = instruction.span
+        edit = Edit(Span(span.line, span.column, span.end_line, span.end_column), replacement)
+        return [self.finding(instruction.keyword_span, message, Fix((edit,)))]
