@@ -61,6 +61,7 @@ __all__ = [
     "exec_form_command",
     "expand",
     "unwrap",
+    "windows_base",
 ]
 
 
@@ -312,6 +313,17 @@ class Context:
                         elif target.isdigit() and int(target) < len(self.stages):
                             used.add(int(target))
         return used
+
+    def line_above(self, instruction: Instruction, text: str) -> Edit:
+        """An edit that puts ``text`` on a new line above ``instruction`` and the comment lines
+        directly above it (they belong to it: pragmas, explanations), indented like it."""
+        comment_lines = {comment.span.line for comment in self.dockerfile.comments}
+        line = instruction.span.line
+        while line - 1 in comment_lines:
+            line -= 1
+        keyword = instruction.keyword_span
+        indent = self.dockerfile.source.line_text(keyword.line)[: keyword.column - 1]
+        return Edit.insert_line_before(line, (indent if not indent.strip() else "") + text)
 
     def first_in_stage(self, instruction: Instruction) -> Instruction | None:
         """The first instruction of ``instruction``'s stage with the same keyword."""

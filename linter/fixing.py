@@ -58,14 +58,20 @@ def fix_bytes(
     baseline = {finding.code for finding in first.findings}
     fixable_before = sum(1 for finding in first.findings if finding.fix and wanted(finding))
     current, result = body, first
+    rejected: set[Fix] = set()  # fixes that brought a new finding code: not tried again
     for _ in range(MAX_PASSES):
-        fixes = [f.fix for f in result.findings if f.fix is not None and wanted(f)]
+        fixes = [
+            f.fix
+            for f in result.findings
+            if f.fix is not None and wanted(f)
+            if f.fix not in rejected
+        ]
         if not fixes:
             break
         changed = _apply(current, _compatible(current, fixes), newline)
         changed_result = lint(changed)
         if not {f.code for f in changed_result.findings} <= baseline:
-            changed, changed_result = _one_by_one(current, fixes, newline, baseline, lint)
+            changed, changed_result = _one_by_one(current, fixes, newline, baseline, lint, rejected)
         if changed == current:
             break
         current, result = changed, changed_result
@@ -101,8 +107,10 @@ def _one_by_one(
     newline: str,
     baseline: set[str],
     lint: Callable[[str], FileResult],
+    rejected: set[Fix],
 ) -> tuple[str, FileResult]:
-    """Apply fixes one at a time, keeping those that bring no new finding code."""
+    """Apply fixes one at a time, keeping those that bring no new finding code; the others
+    go into ``rejected``."""
     current = text
     result = lint(current)
     for fix in fixes:
@@ -112,6 +120,8 @@ def _one_by_one(
         candidate_result = lint(candidate)
         if {f.code for f in candidate_result.findings} <= baseline:
             current, result = candidate, candidate_result
+        else:
+            rejected.add(fix)
     return current, result
 
 

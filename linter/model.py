@@ -253,9 +253,16 @@ class _ModelBuilder:
         variables = self.state.variables
         env = dict(self.state.env)
         unknown = set(self.state.unknown_env)
+        # For the text kept of a partly known value, a partly known variable contributes
+        # its own partial text: PATH=/a:$PATH then PATH=/b:$PATH gives /b:/a:$PATH.
+        partial_variables = {k: v for k, v in self.state.args.items() if v is not None}
+        partial_variables.update(self.state.env)
         for name, raw in key_values(instruction.arguments, instruction.text.text):
             value = self.expand(raw, variables)
-            env[name] = value.partial
+            if value.complete:
+                env[name] = value.value
+            else:
+                env[name] = self.expand(raw, partial_variables).partial
             if value.complete:
                 unknown.discard(name)
             else:

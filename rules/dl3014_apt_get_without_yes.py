@@ -2,11 +2,12 @@ import re
 from collections.abc import Iterator
 from functools import partial
 
-from dockerfile_dlint.api import Context, Finding, Instruction, Level, Rule
+from dockerfile_dlint.api import Context, Finding, Fix, Instruction, Level, Rule
 from dockerfile_dlint.knowledge.package_managers import (
     Invocation,
     invocations,
     mentions,
+    option_insertion,
     piped_from,
     run_commands,
 )
@@ -40,27 +41,38 @@ class AptGetWithoutYes(Rule):
     RUN apt-get update && apt-get install -y --no-install-recommends curl=7.88.1-10+deb12u8 \
         && rm -rf /var/lib/apt/lists/*
     ```
+
+    ## Fix
+    `-y` is inserted right after `install`, in each `apt-get install` of the `RUN` (behind
+    `sudo`, inside `sh -c`, in an exec-form argv as an element of its own). The fix is safe:
+    where apt-get would have asked, the build aborted; where it would not, `-y` changes
+    nothing. A subcommand that comes from a variable gets no fix, since its place in the
+    file is not where the command reads it.
     """
 
     code = "DL3014"
     name = "apt-get-without-yes"
     level = Level.WARNING
     instructions = frozenset({"RUN"})
+    fixable = "safe"
 
     def check(self, instruction: Instruction, ctx: Context) -> Iterator[Finding]:
         if not mentions(instruction, "apt-get"):
             return
         expand = partial(ctx.expand, instruction)
         script = ctx.shell(instruction)
+        line_text = ctx.dockerfile.source.line_text
         for read in invocations(run_commands(instruction, script), "apt-get", expand=expand):
             if not read.installs or self._assumes_yes(read):
                 continue
             if piped_from(read.command, script, "yes") or self._configured(instruction, ctx):
                 continue
+            edit = option_insertion(read, "-y", line_text, exec_form=script is None)
             yield self.finding(
                 read.span,
                 "apt-get install without -y: a build cannot answer apt-get's prompt, so it "
                 "aborts; add -y",
+                Fix((edit,), title="add -y") if edit else None,
             )
 
     @staticmethod

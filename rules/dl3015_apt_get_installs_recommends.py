@@ -2,11 +2,12 @@ import re
 from collections.abc import Iterator
 from functools import partial
 
-from dockerfile_dlint.api import Context, Finding, Instruction, Level, Rule
+from dockerfile_dlint.api import Context, Finding, Fix, Instruction, Level, Rule
 from dockerfile_dlint.knowledge.package_managers import (
     Invocation,
     invocations,
     mentions,
+    option_insertion,
     run_commands,
 )
 
@@ -39,26 +40,39 @@ class AptGetInstallsRecommends(Rule):
     RUN apt-get update && apt-get install -y --no-install-recommends curl=7.88.1-10+deb12u8 \
         && rm -rf /var/lib/apt/lists/*
     ```
+
+    ## Fix
+    `--no-install-recommends` is inserted after `install` and the switches that directly
+    follow it (`install -y --no-install-recommends`), in each `apt-get install` of the `RUN`.
+    The fix is unsafe: the image no longer gets the recommended packages, and a program may
+    rely on one of them (`python3-pip` recommends the compiler that later `pip install`s of C
+    extensions need). Check the build and the app before keeping it.
     """
 
     code = "DL3015"
     name = "apt-get-installs-recommends"
     level = Level.INFO
     instructions = frozenset({"RUN"})
+    fixable = "unsafe"
 
     def check(self, instruction: Instruction, ctx: Context) -> Iterator[Finding]:
         if not mentions(instruction, "apt-get"):
             return
         expand = partial(ctx.expand, instruction)
-        for read in invocations(
-            run_commands(instruction, ctx.shell(instruction)), "apt-get", expand=expand
-        ):
+        script = ctx.shell(instruction)
+        line_text = ctx.dockerfile.source.line_text
+        for read in invocations(run_commands(instruction, script), "apt-get", expand=expand):
             if not read.installs or self._disabled(read) or self._configured(instruction, ctx):
                 continue
+            edit = option_insertion(
+                read, "--no-install-recommends", line_text, script is None, after_options=True
+            )
+            fix = Fix((edit,), safe=False, title="add --no-install-recommends") if edit else None
             yield self.finding(
                 read.span,
                 "apt-get install without --no-install-recommends also installs every "
                 "recommended package; add --no-install-recommends",
+                fix,
             )
 
     @staticmethod

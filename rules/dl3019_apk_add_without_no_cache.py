@@ -1,13 +1,17 @@
 from collections.abc import Iterator
 from functools import partial
 
-from dockerfile_dlint.api import Context, Finding, Instruction, Level, Rule
+from dockerfile_dlint.api import Context, Finding, Fix, Instruction, Level, Rule
 from dockerfile_dlint.knowledge.package_managers import (
     cache_mounted,
     invocations,
     mentions,
+    option_insertion,
     run_commands,
 )
+
+# apk add options that fetch the index into the cache, where later apk commands find it.
+UPDATES = ("-U", "--update", "--update-cache")
 
 
 class ApkAddWithoutNoCache(Rule):
@@ -36,24 +40,42 @@ class ApkAddWithoutNoCache(Rule):
     FROM alpine:3.20
     RUN apk add --no-cache curl=8.9.1-r0
     ```
+
+    ## Fix
+    `--no-cache` is inserted after `add` and the switches that directly follow it, in each
+    `apk add` of the `RUN`. An `apk update` or a removal of the cache elsewhere is left as
+    written. The fix is safe when the `apk add` does not refresh the index itself: the
+    packages are the same, and an index an earlier `apk update` left stays. It is unsafe
+    with `-U`/`--update`/`--update-cache`, because then the fixed image no longer holds the
+    index that `add` stored, and a later `apk` command that counted on it (a later `RUN`, or
+    the container at run time) finds no packages.
     """
 
     code = "DL3019"
     name = "apk-add-without-no-cache"
     level = Level.INFO
     instructions = frozenset({"RUN"})
+    fixable = "safe"
 
     def check(self, instruction: Instruction, ctx: Context) -> Iterator[Finding]:
         if not mentions(instruction, "apk"):
             return
         if cache_mounted(instruction, "apk"):
             return
-        commands = run_commands(instruction, ctx.shell(instruction))
+        script = ctx.shell(instruction)
+        commands = run_commands(instruction, script)
         expand = partial(ctx.expand, instruction)
+        line_text = ctx.dockerfile.source.line_text
         for read in invocations(commands, "apk", expand=expand):
             if not read.installs or read.has_option("--no-cache"):
                 continue
+            edit = option_insertion(
+                read, "--no-cache", line_text, script is None, after_options=True
+            )
+            refreshes = read.has_option(*UPDATES)
+            fix = Fix((edit,), safe=not refreshes, title="add --no-cache") if edit else None
             yield self.finding(
                 read.span,
                 "apk add without --no-cache keeps apk's index in the image; add --no-cache",
+                fix,
             )

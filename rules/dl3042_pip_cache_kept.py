@@ -2,13 +2,14 @@ import re
 from collections.abc import Iterator
 from functools import partial
 
-from dockerfile_dlint.api import Context, Finding, Instruction, Level, Rule
+from dockerfile_dlint.api import Context, Finding, Fix, Instruction, Level, Rule
 from dockerfile_dlint.knowledge.package_managers import (
     cache_mounted,
     cleans,
     follows,
     invocations,
     mentions,
+    option_insertion,
     run_commands,
     ships,
     strtobool,
@@ -45,12 +46,19 @@ class PipCacheKept(Rule):
     FROM python:3.12-slim
     RUN pip install --no-cache-dir flask==3.0.3
     ```
+
+    ## Fix
+    `--no-cache-dir` is inserted after `install` and the switches that directly follow it, in
+    each `pip install` of the `RUN` (`pip3`, `python -m pip`, behind `sudo`, inside `sh -c`).
+    The fix is safe: pip installs the same packages, it only stops keeping the downloads and
+    built wheels, which nothing in the image reads again.
     """
 
     code = "DL3042"
     name = "pip-cache-kept"
     level = Level.WARNING
     instructions = frozenset({"RUN"})
+    fixable = "safe"
 
     def check(self, instruction: Instruction, ctx: Context) -> Iterator[Finding]:
         if not mentions(instruction, "pip") or not ships(ctx.stage(instruction), ctx.stages):
@@ -62,16 +70,22 @@ class PipCacheKept(Rule):
         extra = tuple(value for value in (variables.get("PIP_CACHE_DIR"),) if value)
         if cache_mounted(instruction, "pip", extra):
             return
-        commands = run_commands(instruction, ctx.shell(instruction))
+        script = ctx.shell(instruction)
+        commands = run_commands(instruction, script)
+        line_text = ctx.dockerfile.source.line_text
         for read in invocations(commands, "pip", expand=expand):
             if not read.installs or read.has_option("--no-cache-dir"):
                 continue
             later = (command for command in commands if follows(command, read.command))
             if any(cleans(command, "pip", extra) for command in later):
                 continue
+            edit = option_insertion(
+                read, "--no-cache-dir", line_text, script is None, after_options=True
+            )
             yield self.finding(
                 read.span,
                 f"{read.name} keeps its download cache in the image; add --no-cache-dir",
+                Fix((edit,), title="add --no-cache-dir") if edit else None,
             )
 
     @staticmethod

@@ -48,6 +48,7 @@ REDIRECT_WRITES = frozenset({">", ">>", ">|", "1>", "1>>", "&>", "&>>"})
 ADD_APT_VALUE_OPTIONS = frozenset(
     {"-k", "--keyserver", "-c", "--component", "-p", "--pocket", "-L", "--login"}
 )
+BARE_ADDRESS = re.compile(r"[A-Za-z0-9][\w-]*(\.[\w-]+)*\.[A-Za-z]{2,}(/\S*)?")
 FIX = (
     "install from the vendor's release archive with a pinned checksum, or COPY the files "
     "--from=<the vendor's official image>"
@@ -339,8 +340,10 @@ def _download(
     words: list[Word], command: SimpleCommand, instruction: Instruction, ctx: Context
 ) -> list[_Evidence]:
     urls = [word for word in words[1:] if "://" in word.value]
+    # curl and wget also take an address without a scheme: `curl -fsSL get.docker.com | sh`
+    addresses = urls + [word for word in words[1:] if BARE_ADDRESS.match(word.value)]
     found = []
-    for url in urls:
+    for url in addresses:
         vendor = setup_script_vendor(url.value)
         if vendor is not None:
             host = _host_of(url.value, instruction, ctx) or url.value

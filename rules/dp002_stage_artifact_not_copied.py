@@ -1,7 +1,22 @@
 import fnmatch
 import posixpath
+import re
 
-from dockerfile_dlint.api import Context, CopySource, Finding, Level, Rule, Stage, StageOutput
+from dockerfile_dlint.api import (
+    Context,
+    CopySource,
+    Edit,
+    Finding,
+    Fix,
+    Instruction,
+    Level,
+    Rule,
+    Stage,
+    StageOutput,
+)
+
+# Characters that would need quoting (or that Docker would expand) in a COPY path.
+_NEEDS_QUOTING = re.compile(r"[\s\"'\\$`]")
 
 
 class StageArtifactNotCopied(Rule):
@@ -46,12 +61,17 @@ class StageArtifactNotCopied(Rule):
     ```
 
     ## Fix
-    Add a `COPY --from=<stage> <path> <path>` for each path named in the message.
+    A `COPY --from=<stage> <path> <path>` for each missing path is added on the line after the
+    reported `COPY --from`, with its indentation, keyword case and `--chown`. It is offered
+    only when the stage's other copies of that builder's output keep their paths (source and
+    destination are the same), so the same path is right in the runtime stage. Output written
+    inside a cache mount has no fix: it has to be written elsewhere first.
     """
 
     code = "DP002"
     name = "stage-artifact-not-copied"
     level = Level.ERROR
+    fixable = "safe"
 
     def finish(self, ctx: Context) -> list[Finding]:
         findings = []
@@ -86,6 +106,12 @@ class StageArtifactNotCopied(Rule):
             return []
         findings = []
         stage_name = group[0].reference
+        bringing = {
+            id(copy): copy
+            for copy, path in sources
+            if any(_covers(path, o.path) or _inside(path, o.path) for o in taken)
+        }
+        keeps_paths = all(_keeps_path(ctx, copy) for copy in bringing.values())
         for output in outputs:
             copy = covering.get(output.path)
             if copy is not None and output.cached:
@@ -100,7 +126,8 @@ class StageArtifactNotCopied(Rule):
                     f"{output.tool.what}; at runtime: {output.tool.symptom}. Add "
                     f"COPY --from={stage_name} {output.path} {output.path}"
                 )
-                findings.append(self.finding(span, message))
+                fix = _copy_fix(ctx, group[0].instruction, output.path) if keeps_paths else None
+                findings.append(self.finding(span, message, fix))
         return findings
 
     def _cached(self, copy: CopySource, output: StageOutput, stage_name: str) -> Finding:
@@ -135,6 +162,41 @@ def _source_paths(ctx: Context, copy: CopySource) -> list[str]:
         if expansion.complete:
             paths.append(posixpath.normpath("/" + expansion.value.lstrip("/")))
     return paths
+
+
+def _keeps_path(ctx: Context, copy: CopySource) -> bool:
+    """Whether ``copy`` puts its one source at the same path in this stage."""
+    instruction = copy.instruction
+    values = [ctx.expand(instruction, argument.value) for argument in instruction.arguments]
+    if len(values) != 2 or not all(value.complete for value in values):
+        return False
+    source = posixpath.normpath("/" + values[0].value.lstrip("/"))
+    destination = values[1].value
+    if not destination.startswith("/"):
+        destination = posixpath.join(ctx.state(instruction).workdir or "/", destination)
+    return posixpath.normpath(destination) == source
+
+
+def _copy_fix(ctx: Context, copy: Instruction, path: str) -> Fix | None:
+    """A new ``COPY --from`` of ``path`` on the line after ``copy``, written the same way."""
+    source = ctx.dockerfile.source
+    keyword = copy.keyword_span
+    indent = source.line_text(keyword.line)[: keyword.column - 1]
+    if indent.strip() or _NEEDS_QUOTING.search(path):
+        return None  # under ONBUILD, or a path that would need quoting
+    flags = []
+    for name in ("from", "chown"):
+        flag = copy.flag(name)
+        if flag is None:
+            continue
+        if flag.span.line != flag.span.end_line:
+            return None
+        text = source.line_text(flag.span.line)[flag.span.column - 1 : flag.span.end_column - 1]
+        flags.append(text)
+    line = f"{indent}{copy.keyword_text} {' '.join(flags)} {path} {path}"
+    end = copy.span.end_line
+    edit = Edit.insert(end, len(source.line_text(end)) + 1, "\n" + line)
+    return Fix((edit,), title=f"copy {path} from the builder stage")
 
 
 def _covers(source: str, path: str) -> bool:

@@ -1,9 +1,11 @@
 import posixpath
+import re
 from dataclasses import dataclass
 
 from dockerfile_dlint.api import (
     Context,
     Finding,
+    Fix,
     Instruction,
     Level,
     Rule,
@@ -17,6 +19,7 @@ from dockerfile_dlint.knowledge.package_managers import pip_install
 
 DEFAULT_PATH = ("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin")
 _MAX_INCLUDES = 8
+_UNSAFE_IN_ENV = re.compile(r"[\s\"'\\$`]")
 
 
 @dataclass(frozen=True)
@@ -25,6 +28,17 @@ class Installed:
 
     bin_dir: str
     how: str
+
+
+@dataclass(frozen=True)
+class _Use:
+    """A console script run by name while its bin directory is not on PATH; ``before`` is
+    the instruction an ``ENV PATH`` must precede to fix it (None when that would not)."""
+
+    span: Span
+    message: str
+    bin_dir: str
+    before: Instruction | None
 
 
 class UserBinNotOnPath(Rule):
@@ -67,46 +81,70 @@ class UserBinNotOnPath(Rule):
     ```
 
     ## Fix
-    Put `ENV PATH="<home>/.local/bin:$PATH"` before the first use in that stage, or run the
-    tool as `python -m <module>`.
+    `ENV PATH="<home>/.local/bin:$PATH"` (the directory the message names) is inserted once
+    per stage and directory, before the first use: above the `RUN` that runs the command, or
+    above the stage's first `CMD`/`ENTRYPOINT` for a command run at start, and above the
+    comment lines that belong to that instruction. There is no fix where an `ENV PATH` would
+    not help, or where dlint cannot tell: a `RUN` that sets PATH itself before the command,
+    or an `ENV PATH` after the stage's `CMD`/`ENTRYPOINT`. Running the tool as
+    `python -m <module>` works too.
     """
 
     code = "DP004"
     name = "user-bin-not-on-path"
     level = Level.ERROR
+    fixable = "safe"
 
     def finish(self, ctx: Context) -> list[Finding]:
         findings: list[Finding] = []
         installed: dict[int, dict[str, Installed]] = {}
         for stage in ctx.stages:
             scripts = dict(installed[stage.parent.index]) if stage.parent else {}
+            uses: list[_Use] = []
             for instruction in stage.instructions:
                 if instruction.keyword == "COPY" and instruction.flag("from") is not None:
                     scripts.update(self._copied(ctx, instruction, installed))
                 elif instruction.keyword == "RUN":
-                    findings += self._run(ctx, stage, instruction, scripts)
+                    uses += self._run(ctx, stage, instruction, scripts)
             installed[stage.index] = scripts
             if scripts and any(i.keyword in ("CMD", "ENTRYPOINT") for i in stage.instructions):
-                findings += self._startup(ctx, stage, scripts)
+                uses += self._startup(ctx, stage, scripts)
+            findings += self._findings(ctx, uses)
         return findings
+
+    def _findings(self, ctx: Context, uses: list[_Use]) -> list[Finding]:
+        """One finding per use; the uses of a bin directory in a stage share one fix, placed
+        before the first of them, so that fixing them all adds one ``ENV PATH``."""
+        first: dict[str, Instruction] = {}
+        for use in uses:
+            known = first.get(use.bin_dir)
+            if use.before is not None and (known is None or use.before.line < known.line):
+                first[use.bin_dir] = use.before
+        fixes = {bin_dir: _path_fix(ctx, before, bin_dir) for bin_dir, before in first.items()}
+        return [
+            self.finding(use.span, use.message, fixes[use.bin_dir] if use.before else None)
+            for use in uses
+        ]
 
     def _run(
         self, ctx: Context, stage: Stage, run: Instruction, scripts: dict[str, Installed]
-    ) -> list[Finding]:
+    ) -> list[_Use]:
         script = ctx.shell(run)
         if script is None:
             return []
         state = ctx.state(run)
         path = _path_entries(state.env.get("PATH"))
+        path_from_state = True
         workdir = state.workdir
         env: dict[str, str | None] = dict(state.variables)
-        findings = []
+        uses = []
         for command in script.commands:
             if command.program == "export" or (not command.words and command.assignments):
                 for word in (*command.args, *command.assignments):
                     name, equals, value = word.value.partition("=")
                     if equals and name == "PATH":
                         path = _path_entries(value)
+                        path_from_state = False
                     elif equals:
                         env[name] = value
                 continue
@@ -116,17 +154,18 @@ class UserBinNotOnPath(Rule):
                 workdir = posixpath.normpath(posixpath.join(base, target))
                 continue
             local_path = path
+            before: Instruction | None = run if path_from_state else None
             for word in command.assignments:
                 name, _, value = word.value.partition("=")
                 if name == "PATH":
                     local_path = _path_entries(value)
-            finding = self._use(
-                command, command.words[0].span if command.words else None, scripts, local_path, ""
-            )
-            if finding is not None:
-                findings.append(finding)
+                    before = None
+            span = command.words[0].span if command.words else None
+            use = self._use(command, span, scripts, local_path, "", before)
+            if use is not None:
+                uses.append(use)
             self._record(ctx, stage, run, command, state, env, workdir, scripts)
-        return findings
+        return uses
 
     def _record(
         self,
@@ -181,18 +220,19 @@ class UserBinNotOnPath(Rule):
                     brought[name] = Installed(placed, how)
         return brought
 
-    def _startup(self, ctx: Context, stage: Stage, scripts: dict[str, Installed]) -> list[Finding]:
+    def _startup(self, ctx: Context, stage: Stage, scripts: dict[str, Installed]) -> list[_Use]:
         final = ctx.final_state(stage)
         path = _path_entries(final.env.get("PATH"))
-        findings = []
+        before = _startup_fix_point(stage)
+        uses = []
         for started in ctx.startup_commands(stage):
             span = started.anchor
             if started.script is None and started.command.words:
                 span = started.command.words[0].span
-            finding = self._use(started.command, span, scripts, path, started.where)
-            if finding is not None:
-                findings.append(finding)
-        return findings
+            use = self._use(started.command, span, scripts, path, started.where, before)
+            if use is not None:
+                uses.append(use)
+        return uses
 
     def _use(
         self,
@@ -201,7 +241,8 @@ class UserBinNotOnPath(Rule):
         scripts: dict[str, Installed],
         path: tuple[str, ...] | None,
         where: str,
-    ) -> Finding | None:
+        before: Instruction | None,
+    ) -> _Use | None:
         name = command.name
         if span is None or path is None or not name or "/" in name or name not in scripts:
             return None
@@ -213,7 +254,37 @@ class UserBinNotOnPath(Rule):
             f"directory is not on PATH: the shell reports '{name}: not found'. Add "
             f'ENV PATH="{script.bin_dir}:$PATH" before this, or run it with python -m'
         )
-        return self.finding(span, message)
+        return _Use(span, message, script.bin_dir, before)
+
+
+def _startup_fix_point(stage: Stage) -> Instruction | None:
+    """The stage's first CMD or ENTRYPOINT, before which an ``ENV PATH`` reaches the
+    container; None when a later ``ENV`` sets PATH again (without ``$PATH`` it drops the
+    directory, and with it the model no longer sees the directory: no fix either way)."""
+    instructions = stage.instructions
+    first = next(i for i, x in enumerate(instructions) if x.keyword in ("CMD", "ENTRYPOINT"))
+    if any(_sets_path(instruction) for instruction in instructions[first:]):
+        return None
+    return instructions[first]
+
+
+def _sets_path(instruction: Instruction) -> bool:
+    arguments = instruction.arguments
+    if instruction.keyword != "ENV" or not arguments:
+        return False
+    if "=" not in arguments[0].value:  # the legacy form, ENV PATH value
+        return arguments[0].value == "PATH"
+    return any(argument.value.partition("=")[0] == "PATH" for argument in arguments)
+
+
+def _path_fix(ctx: Context, before: Instruction, bin_dir: str) -> Fix | None:
+    """``ENV PATH="<bin_dir>:$PATH"`` on a line of its own above ``before`` and the comment
+    lines directly above it (which belong to ``before``: pragmas, explanations)."""
+    if _UNSAFE_IN_ENV.search(bin_dir):
+        return None
+    env = "env" if before.keyword_text.islower() else "ENV"
+    edit = ctx.line_above(before, f'{env} PATH="{bin_dir}:$PATH"')
+    return Fix((edit,), title=f"put {bin_dir} on PATH")
 
 
 def _path_entries(value: str | None) -> tuple[str, ...] | None:

@@ -1,10 +1,22 @@
+import itertools
 import json
 import posixpath
 import re
 import shlex
 from dataclasses import dataclass
 
-from dockerfile_dlint.api import Argument, Context, Finding, Instruction, Level, Rule, Stage
+from dockerfile_dlint.api import (
+    Argument,
+    Context,
+    Edit,
+    Finding,
+    Fix,
+    Instruction,
+    Level,
+    Rule,
+    Stage,
+    windows_base,
+)
 
 VARIABLE = re.compile(
     r"(?<![\\$])\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:[:?+=#%/^,-][^}]*)?\}|([A-Za-z_][A-Za-z0-9_]*))"
@@ -44,6 +56,28 @@ WRAPPERS = {
 }  # fmt: skip
 # Text in an entrypoint script that expands its arguments again.
 REEXPANDS = re.compile(r"\beval\b|\benvsubst\b|-c\s+\"?\$[@*]")
+# Text in an entrypoint script that runs its arguments as a command (``exec "$@"``).
+PASSES_ARGUMENTS = re.compile(r"\bexec\s+\"?\$[@*]")
+# A reference every POSIX sh expands the same way: ``$NAME``, ``${NAME}``, or a POSIX
+# operator (``:-``, ``=``, ``?``, ``+``, ``#``, ``%`` …) with a plain word. Bash-only forms
+# (``${NAME/a/b}``, ``${NAME^^}``) and nested expansions are left to the author.
+POSIX_REFERENCE = re.compile(
+    r"\$[A-Za-z_]\w*|\$\{[A-Za-z_]\w*(?:(?::?[-=?+]|##?|%%?)[^\"'`$\\{}]*)?\}"
+)
+# Shell builtins and keywords: as the first word of a shell form they would not run the
+# program exec form runs (``echo``, ``test`` …).
+SHELL_BUILTINS = frozenset(
+    {
+        ".", ":", "[", "alias", "bg", "break", "cd", "command", "continue", "echo", "eval",
+        "exec", "exit", "export", "false", "fg", "getopts", "hash", "jobs", "kill", "local",
+        "printf", "pwd", "read", "readonly", "return", "set", "shift", "source", "test",
+        "times", "trap", "true", "type", "ulimit", "umask", "unalias", "unset", "wait",
+        "if", "then", "else", "elif", "fi", "for", "while", "until", "do", "done", "case",
+        "esac", "!", "{", "}", "function", "select", "time",
+    }
+)  # fmt: skip
+# Base images without /bin/sh, where `sh -c` cannot run.
+NO_SHELL_IMAGE = re.compile(r"distroless|chainguard/static", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,12 +123,25 @@ class ExecFormVariable(Rule):
     FROM python:3.12-slim
     CMD ["sh", "-c", "exec uvicorn main:app --host 0.0.0.0 --port ${PORT:-8080}"]
     ```
+
+    ## Fix
+    `CMD` becomes `["sh", "-c", "exec …"]` and `ENTRYPOINT` becomes
+    `["sh", "-c", "exec … \\"$@\\"", "sh"]` (so that CMD and `docker run` arguments still
+    reach the program); `RUN` and `HEALTHCHECK CMD` take the shell form. Every argument is
+    quoted for the shell so that it sees the same words: an argument with spaces or shell
+    characters in single quotes, one with a variable in double quotes so the variable still
+    expands (`"$PORT"`), other `$` escaped. Comment lines inside a continued JSON array move
+    above the instruction. No fix is offered when the shell would not run the same thing: a
+    base image without `/bin/sh` (scratch, distroless), a `SHELL` that is not a POSIX shell,
+    a program that is a shell builtin, bash-only or nested `${…}` forms, an argv that already
+    runs a shell, or CMD arguments for an `ENTRYPOINT` program that must move into it.
     """
 
     code = "DP005"
     name = "exec-form-variable"
     level = Level.ERROR
     instructions = frozenset({"CMD", "ENTRYPOINT", "RUN", "HEALTHCHECK"})
+    fixable = "safe"
 
     def check(self, instruction: Instruction, ctx: Context) -> list[Finding]:
         if not instruction.json or not any("$" in a.value for a in instruction.arguments):
@@ -103,16 +150,18 @@ class ExecFormVariable(Rule):
         if argv is None:
             return []
         findings = []
+        advice: tuple[str, Fix | None] | None = None
         for word in _literal_words(argv, instruction, ctx):
             names = [m.group(1) or m.group(2) for m in VARIABLE.finditer(word.value)]
             if not names:
                 continue
+            advice = advice or _advice(argv, instruction, ctx)
             shown = ", ".join(f"${name}" for name in dict.fromkeys(names))
             message = (
                 f"{instruction.keyword} in exec form passes {json.dumps(word.value)} literally: "
-                f"no shell runs, so {shown} is never expanded; {_fix(argv, instruction, ctx)}"
+                f"no shell runs, so {shown} is never expanded; {advice[0]}"
             )
-            findings.append(self.finding(word.argument.span, message))
+            findings.append(self.finding(word.argument.span, message, advice[1]))
         return findings
 
 
@@ -207,6 +256,10 @@ def _program_words(argv: list[_Word], instruction: Instruction, ctx: Context) ->
         return []
     if _may_reexpand(argv[0].value, instruction, ctx):
         return [argv[0]]
+    if len(argv) > 1 and PASSES_ARGUMENTS.search(
+        _image_file(argv[0].value, instruction, ctx) or ""
+    ):
+        return [argv[0], *_program_words(argv[1:], instruction, ctx)]  # the script execs them
     words = [argv[0]]
     code_options = CODE_OPTIONS.get(base, CODE_OPTIONS.get(program))
     if code_options is not None and not code_options:
@@ -274,8 +327,9 @@ def _image_file(program: str, instruction: Instruction, ctx: Context) -> str | N
     return None
 
 
-def _fix(argv: list[_Word], instruction: Instruction, ctx: Context) -> str:
-    """What to write instead, keeping every argument quoted for the shell."""
+def _advice(argv: list[_Word], instruction: Instruction, ctx: Context) -> tuple[str, Fix | None]:
+    """What to write instead, every argument quoted for the shell, and the fix that writes
+    it when the shell runs the same program with the same words."""
     keyword = instruction.keyword
     words = [word for word in argv if word.own]
     inherited = [word.value for word in argv if not word.own]
@@ -283,26 +337,115 @@ def _fix(argv: list[_Word], instruction: Instruction, ctx: Context) -> str:
         posixpath.basename(value) in WRAPPERS or value.startswith("-") for value in inherited
     ) or (bool(inherited) and _image_file(inherited[0], instruction, ctx) is not None)
     if keyword == "CMD" and inherited and not wrapped:
-        words = argv
-        keyword = "ENTRYPOINT"
-    command = " ".join(_shell_quote(word.value) for word in words)
-    if instruction.keyword == "RUN":
-        return f"use the shell form: RUN {command}"
-    if instruction.keyword == "HEALTHCHECK":
-        return f"use the shell form: HEALTHCHECK CMD {command}"
-    fixed = json.dumps(["sh", "-c", f"exec {command}"])
-    stage = ctx.stage(instruction)
-    if instruction.keyword == "ENTRYPOINT" and stage is not None and _cmd(stage) is not None:
+        whole = json.dumps(["sh", "-c", f"exec {_command_line(argv)}"])
+        return f"run the whole command through a shell: ENTRYPOINT {whole}, without this CMD", None
+    command = _command_line(words, shell_form=keyword in ("RUN", "HEALTHCHECK"))
+    runnable = _same_in_a_shell(words, instruction, ctx)
+    if keyword in ("RUN", "HEALTHCHECK"):
+        shown = "RUN" if keyword == "RUN" else "HEALTHCHECK CMD"
+        fix = _replace_array(instruction, command, ctx) if runnable else None
+        return f"use the shell form: {shown} {command}", fix
+    if keyword == "ENTRYPOINT":
         fixed = json.dumps(["sh", "-c", f'exec {command} "$@"', "sh"])  # CMD arrives as "$@"
-    if keyword != instruction.keyword:
-        return f"run the whole command through a shell: ENTRYPOINT {fixed}, without this CMD"
-    return f"run it through a shell: {keyword} {fixed}"
+    else:
+        fixed = json.dumps(["sh", "-c", f"exec {command}"])
+    fix = _replace_array(instruction, fixed, ctx) if runnable else None
+    return f"run it through a shell: {keyword} {fixed}", fix
+
+
+def _command_line(words: list[_Word], shell_form: bool = False) -> str:
+    """The argv as one shell command line; in a shell form (no ``exec`` in front) a first
+    word with ``=`` is quoted, so that the shell does not take it for an assignment."""
+    quoted = [_shell_quote(word.value) for word in words]
+    if shell_form and quoted and "=" in quoted[0] and quoted[0] == words[0].value:
+        quoted[0] = "'" + quoted[0] + "'"
+    return " ".join(quoted)
+
+
+def _same_in_a_shell(words: list[_Word], instruction: Instruction, ctx: Context) -> bool:
+    """Whether a POSIX shell would run these words as exec form runs them."""
+    if not words or _runs_a_shell([word.value for word in words]):
+        return False  # rewriting it would nest shells: the script is the place to fix
+    for word in words:
+        for match in VARIABLE.finditer(word.value):
+            if not POSIX_REFERENCE.fullmatch(match.group(0)):
+                return False
+    stage = ctx.stage(instruction)
+    if stage is None or not _has_posix_shell(stage, ctx):
+        return False
+    keyword = instruction.keyword
+    if keyword in ("RUN", "HEALTHCHECK"):
+        if words[0].value in SHELL_BUILTINS:
+            return False
+        state = ctx.state(instruction) if keyword == "RUN" else ctx.final_state(stage)
+        shell = state.shell
+        if posixpath.basename(shell[0]) not in SHELLS or shell[-1] != "-c":
+            return False
+    return True
+
+
+def _runs_a_shell(values: list[str]) -> bool:
+    """``sh …`` as the program, or ``sh -c`` behind a wrapper."""
+    if posixpath.basename(values[0]) in SHELLS:
+        return True
+    return any(
+        posixpath.basename(value) in SHELLS and re.fullmatch(r"-[a-z]*c[a-z]*", following)
+        for value, following in itertools.pairwise(values)
+    )
+
+
+def _has_posix_shell(stage: Stage, ctx: Context) -> bool:
+    """Whether the image has ``/bin/sh``: not on Windows, and on scratch or distroless
+    only when this Dockerfile copies one in."""
+    if windows_base(stage):
+        return False
+    root = stage
+    while root.parent is not None:
+        root = root.parent
+    image = root.image_resolved or root.image
+    if root.base_is_scratch or (NO_SHELL_IMAGE.search(image) and "debug" not in image):
+        return ctx.image_file(stage, "/bin/sh") is not None
+    return True
+
+
+def _replace_array(instruction: Instruction, replacement: str, ctx: Context) -> Fix | None:
+    """Replace the instruction's JSON array with ``replacement``; comment lines inside a
+    continued array move above the instruction, since Docker ignores them either way."""
+    text = instruction.text
+    start = text.text.find("[")
+    end = len(text.text.rstrip())
+    if start < 0 or not text.text[:end].endswith("]"):
+        return None
+    span = text.span(start, end)
+    edits = [Edit(span, replacement)]
+    source = ctx.dockerfile.source
+    inside = [
+        source.line_text(comment.span.line).strip()
+        for comment in ctx.dockerfile.comments
+        if span.line < comment.span.line < span.end_line
+    ]
+    if inside:
+        first = source.line_text(instruction.span.line)
+        indent = first[: len(first) - len(first.lstrip())]
+        lines = "\n".join(indent + comment for comment in inside)
+        edits.insert(0, Edit.insert_line_before(instruction.span.line, lines))
+    return Fix(tuple(edits), title="run it through a shell")
 
 
 def _shell_quote(value: str) -> str:
-    """Quote for sh, leaving variable references expandable."""
-    if value and re.fullmatch(r"[\w@%+=:,./${}-]+", value):
-        return value
-    if VARIABLE.search(value):
-        return '"' + re.sub(r'(["\\`])', r"\\\1", value) + '"'
-    return shlex.quote(value)
+    """Quote for sh so that it sees this one word: variable references stay expandable in
+    double quotes, every other ``$``, quote, backslash and backquote is escaped."""
+    if not VARIABLE.search(value):
+        return shlex.quote(value)
+    parts = []
+    last = 0
+    for match in VARIABLE.finditer(value):
+        parts.append(_escape_double_quoted(value[last : match.start()]))
+        parts.append(match.group(0))
+        last = match.end()
+    parts.append(_escape_double_quoted(value[last:]))
+    return '"' + "".join(parts) + '"'
+
+
+def _escape_double_quoted(text: str) -> str:
+    return re.sub(r'(["\\`$])', r"\\\1", text)

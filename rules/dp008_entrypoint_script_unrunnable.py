@@ -7,7 +7,9 @@ from fnmatch import fnmatchcase
 from dockerfile_dlint.api import (
     Argument,
     Context,
+    Edit,
     Finding,
+    Fix,
     ImageFile,
     Instruction,
     Level,
@@ -84,21 +86,30 @@ class EntrypointScriptUnrunnable(Rule):
     ```
     with `#!/bin/sh` as the first line of `start.sh`, LF line endings (`*.sh text eol=lf` in
     `.gitattributes`), or run it as `CMD ["sh", "./start.sh"]`.
+
+    ## Fix
+    A script without the execute bit gets `--chmod=755` on the `COPY` or `ADD` that brings it
+    (or an octal `--chmod` that leaves out the execute bit gets it where it allows reading),
+    when that instruction copies only the script, from the build context or a heredoc: a
+    directory or several files would all become executable. `--chmod` needs BuildKit, the
+    default builder since Docker 23. Line endings and a missing `#!` line are in the script
+    itself, which dlint does not rewrite: the message gives the command that fixes the file.
     """
 
     code = "DP008"
     name = "entrypoint-script-unrunnable"
     level = Level.ERROR
+    fixable = "safe"
 
     def finish(self, ctx: Context) -> list[Finding]:
         findings: list[Finding] = []
         seen: set[tuple[Span, str]] = set()
         for stage in _judged_stages(ctx):
             for run in _scripts_run(stage, ctx):
-                message = _problems(run, stage, ctx)
-                if message is not None and (run.span, run.path) not in seen:
+                judged = _problems(run, stage, ctx)
+                if judged is not None and (run.span, run.path) not in seen:
                     seen.add((run.span, run.path))
-                    findings.append(self.finding(run.span, message))
+                    findings.append(self.finding(run.span, *judged))
         return findings
 
 
@@ -255,7 +266,8 @@ def _read(path: str, stage: Stage, ctx: Context) -> str | None:
     return found[2] if found is not None else None
 
 
-def _problems(run: _Run, stage: Stage, ctx: Context) -> str | None:
+def _problems(run: _Run, stage: Stage, ctx: Context) -> tuple[str, Fix | None] | None:
+    """The message for what keeps the script from running, and the fix for its mode."""
     found = _image_file(run.path, stage, ctx)
     if found is None:
         return None
@@ -265,6 +277,8 @@ def _problems(run: _Run, stage: Stage, ctx: Context) -> str | None:
     problems = []
     errors = []
     fixes = []
+    fix = None
+    shown = image_file.context_path if image_file and image_file.context_path else run.path
     first_line = text.split("\n", 1)[0]
     if "\r\n" in text and not _fixed_by_run(run.path, _CR_FIXES, ctx):
         problems.append("it has Windows (CRLF) line endings")
@@ -277,8 +291,8 @@ def _problems(run: _Run, stage: Stage, ctx: Context) -> str | None:
         else:
             errors.append("`$'\\r': command not found` errors")
         fixes.append(
-            "save it with LF line endings (`*.sh text eol=lf` in .gitattributes) or add "
-            f"`RUN sed -i 's/\\r$//' {run.path}`"
+            f"convert it to LF line endings with `sed -i 's/\\r$//' {shown}` (and "
+            "`*.sh text eol=lf` in .gitattributes, so that checkouts keep them)"
         )
     if run.how == "exec" and run.direct and not first_line.startswith("#!"):
         if first_line.startswith("\ufeff#!"):
@@ -286,7 +300,7 @@ def _problems(run: _Run, stage: Stage, ctx: Context) -> str | None:
             fixes.append("save it as UTF-8 without a byte-order mark")
         else:
             problems.append("it has no #! line")
-            fixes.append("start it with `#!/bin/sh`")
+            fixes.append(f"add `#!/bin/sh` as the first line of {shown}")
         errors.append(f"`exec {run.path}: exec format error`")
     if run.how == "exec" and not _executable(image_file, instruction, run.path, ctx):
         source = "heredoc" if image_file is None or image_file.heredoc is not None else "file"
@@ -304,12 +318,50 @@ def _problems(run: _Run, stage: Stage, ctx: Context) -> str | None:
             else f'`exec: "{run.path}": permission denied`'
         )
         fixes.append(f"copy it with `COPY --chmod=755`, or `RUN chmod +x {run.path}`")
+        fix = _chmod_fix(image_file, instruction, ctx)
     if not problems:
         return None
-    return (
+    message = (
         f"{run.path} cannot run: {'; '.join(problems)}. The container exits at start with "
         f"{' or '.join(errors)}; {'; '.join(fixes)}"
     )
+    return message, fix
+
+
+def _chmod_fix(image_file: ImageFile | None, copy: Instruction, ctx: Context) -> Fix | None:
+    """``--chmod=755`` on the COPY/ADD that brings only this script (an octal --chmod
+    without the execute bit gets it where it lets read)."""
+    if copy.keyword not in ("COPY", "ADD"):
+        return None
+    chmod = copy.flag("chmod")
+    if chmod is not None:
+        if chmod.value is None or not re.fullmatch(r"[0-7]{3,4}", chmod.value):
+            return None
+        mode = chmod.value[:-3] + "".join(
+            str(int(digit) | 1 if int(digit) & 4 else int(digit)) for digit in chmod.value[-3:]
+        )
+        return Fix((Edit(chmod.span, f"--chmod={mode}"),), title="make the script executable")
+    if image_file is None or image_file.heredoc is not None:
+        only = len(copy.heredocs) == 1 and len(copy.arguments) == 2
+    else:
+        only = len(copy.arguments) == 2 and _same_path(copy, image_file, ctx)
+    if not only:
+        return None
+    keyword = copy.keyword_span
+    edit = Edit.insert(keyword.end_line, keyword.end_column, " --chmod=755")
+    return Fix((edit,), title="make the script executable")
+
+
+def _same_path(copy: Instruction, image_file: ImageFile, ctx: Context) -> bool:
+    """Whether the COPY's one source is the script itself (not a directory or a glob)."""
+    source = ctx.expand(copy, copy.arguments[0].value)
+    if not source.complete or image_file.context_path is None:
+        return False
+    return _context_path(source.value) == _context_path(image_file.context_path)
+
+
+def _context_path(path: str) -> str:
+    return posixpath.normpath("/" + path).lstrip("/")
 
 
 def _executable(

@@ -97,3 +97,13 @@ def test_build_args_override_defaults() -> None:
         "MODE": "prod",
         "PY": "3.13",
     }
+
+
+def test_partly_known_values_chain() -> None:
+    built = model(
+        "FROM python:3.12\nENV PATH=/root/.local/bin:$PATH\nENV PATH=/opt/venv/bin:$PATH\n"
+        "RUN true\n"
+    )
+    state = built.state(built.dockerfile.instructions[-1])
+    assert state.env["PATH"] == "/opt/venv/bin:/root/.local/bin:$PATH"
+    assert "PATH" in state.unknown_env

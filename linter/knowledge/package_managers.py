@@ -23,6 +23,7 @@ from functools import partial
 
 from dockerfile_dlint.api import (
     Context,
+    Edit,
     Expansion,
     Instruction,
     ShellScript,
@@ -53,7 +54,9 @@ __all__ = [
     "invocation",
     "invocations",
     "is_pinned",
+    "is_written",
     "mentions",
+    "option_insertion",
     "package_values",
     "pip_install",
     "piped_from",
@@ -391,6 +394,75 @@ def _read_all(
         _READ.clear()
     _READ[key] = (commands, tuple(found))
     return tuple(found)
+
+
+# Adding an option: where a fix can insert it so that the command reads it as intended.
+
+
+def is_written(word: Word, line_text: Callable[[int], str]) -> bool:
+    """Whether ``word`` stands in the file exactly as the shell (or JSON) reads it, on one
+    line: then an edit next to its span lands next to the word in the command too. Words
+    that came from a variable's value, or that the ``sh -c`` quoting rewrote, are not."""
+    span = word.span
+    if span.line != span.end_line:
+        return False
+    return line_text(span.line)[span.column - 1 : span.end_column - 1] == word.raw
+
+
+def option_insertion(
+    read: Invocation,
+    option: str,
+    line_text: Callable[[int], str],
+    exec_form: bool,
+    after_options: bool = False,
+) -> Edit | None:
+    """An edit that gives ``read`` the switch ``option`` just after its subcommand
+    (``apt-get install -y``), or None when no exact place is known.
+
+    With ``after_options`` it goes after the switches that directly follow the subcommand
+    and take no separate value (``install -y --no-install-recommends``), so that fixes added
+    one after another read in a natural order; it stops before an option that takes the next
+    word (``--virtual .deps``). ``line_text`` gives a physical line of the file (to check
+    that each word is written where its span says); ``exec_form`` says the command is a JSON
+    argv (``RUN ["pip", "install", …]``), where the switch becomes an element of its own.
+    """
+    if not read.operands:
+        return None
+    subcommand = read.operands[0]
+    index = next((i for i, word in enumerate(read.words) if word is subcommand), None)
+    if index is None or not is_written(subcommand, line_text):
+        return None
+    last = subcommand
+    if after_options:
+        value_options = MANAGERS[read.manager].value_options
+        following = read.words[index + 1 :]
+        for position, word in enumerate(following):
+            after = following[position + 1].value if position + 1 < len(following) else None
+            if not _lone_switch(word, value_options, after) or not is_written(word, line_text):
+                break
+            last = word
+    span = last.span
+    text = f', "{option}"' if exec_form else f" {option}"
+    return Edit.insert(span.end_line, span.end_column, text)
+
+
+def _lone_switch(word: Word, value_options: frozenset[str], following: str | None) -> bool:
+    """Whether ``word`` is an option that takes no separate value (read as :func:`_parse`
+    reads it)."""
+    value = word.value
+    if not word.static or not value.startswith("-") or value in ("-", "--"):
+        return False
+    if value.startswith("--"):
+        name, equals, _ = value.partition("=")
+        if equals:
+            return True
+        return name not in value_options and following not in ("true", "false")
+    for position in range(1, len(value)):
+        if value[position] == "=":
+            return True
+        if "-" + value[position] in value_options:
+            return bool(value[position + 1 :])
+    return True
 
 
 # Pinning: does a package argument name one version, by the tool's own syntax?

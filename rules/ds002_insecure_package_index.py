@@ -1,0 +1,121 @@
+import re
+
+from dockerfile_dlint.api import Context, Finding, Instruction, Level, Rule
+from dockerfile_dlint.knowledge.verification import (
+    CONFIG_VERBS,
+    INDEX,
+    TOOLS,
+    config_assignments,
+    copied_writes,
+    host_note,
+    insecure_setting,
+    insecure_writes,
+    mentions,
+    run_writes,
+    switch_span,
+    switch_text,
+    switch_word,
+    tool_words,
+    unique_commands,
+)
+
+# What a RUN (lowercased) must contain to be worth reading.
+HINTS = re.compile(
+    r"trusted.host|insecure|strict.?ssl|ssl_verify|disable-tls|secure-http|maven\.wagon"
+    r"|securitymode|pip\.(?:conf|ini)|npmrc|yarnrc|condarc"
+)
+CONFIG_NAMES = re.compile(r"pip\.(?:conf|ini)|npmrc|yarnrc|condarc")
+
+
+class InsecurePackageIndex(Rule):
+    """A package manager is told to trust its index without TLS verification.
+
+    ## What it does
+    Flags package managers set to fetch packages without checking the server's certificate,
+    or over plain HTTP: `pip --trusted-host` (any pip command, also `python -m pip`), `pip
+    config set global.trusted-host`, `uv --allow-insecure-host`, `npm`/`pnpm`/`yarn`
+    `--strict-ssl=false` or `config set strict-ssl false` (Yarn 2+: `enableStrictSsl`),
+    `conda config --set ssl_verify false`, `composer config disable-tls true` or `secure-http
+    false`, `bundle config ssl_verify_mode 0`, Maven's
+    `-Dmaven.wagon.http.ssl.insecure=true` (and `allowall`, `ignore.validity.dates`,
+    `aether.connector.https.securityMode=insecure`) and `go get -insecure`; and the same
+    settings written into `pip.conf`, `.npmrc`, `.yarnrc`, `.yarnrc.yml` or `.condarc` in a
+    RUN or copied in. A trusted host of `localhost` is not flagged.
+
+    The same settings made through environment variables (`PIP_TRUSTED_HOST`,
+    `NPM_CONFIG_STRICT_SSL`, `MAVEN_OPTS` …) are DS005's; download tools are DS001's.
+
+    ## Why is this bad?
+    Packages run code when they are installed (`setup.py`, npm install scripts) and again
+    when the application starts. When the index's certificate is not checked, or the index is
+    reached over plain HTTP, anyone on the network path can serve a package of their own in
+    place of the real one. The switch is often copied from an old tutorial
+    (`--trusted-host pypi.python.org`) or added to get past a corporate proxy, and then never
+    removed.
+
+    ## Example
+    ```dockerfile
+    FROM python:3.12-slim
+    COPY requirements.txt .
+    RUN pip install --trusted-host pypi.python.org -r requirements.txt
+    ```
+
+    ## Use instead
+    Use the index over HTTPS with certificate checks; behind a proxy with its own CA, give
+    that CA to the tool (`pip --cert`, npm's `cafile`) or to the image's trust store:
+    ```dockerfile
+    FROM python:3.12-slim
+    COPY requirements.txt .
+    RUN pip install -r requirements.txt
+    ```
+    """
+
+    code = "DS002"
+    name = "insecure-package-index"
+    level = Level.ERROR
+    instructions = frozenset({"RUN", "COPY", "ADD"})
+
+    def check(self, instruction: Instruction, ctx: Context) -> list[Finding]:
+        if instruction.keyword != "RUN":
+            if not mentions(instruction, CONFIG_NAMES):
+                return []
+            return [
+                self.finding(
+                    found.span,
+                    f"{found.text} in {found.path} {found.config.effect}: {found.config.fix}",
+                )
+                for found in insecure_writes(copied_writes(instruction, ctx), INDEX)
+            ]
+        if not mentions(instruction, HINTS):
+            return []
+        commands = unique_commands(ctx.run_commands(instruction))
+        findings = []
+        for command in commands:
+            read = tool_words(command)
+            if read is None:
+                continue
+            tool, words = read
+            entry = TOOLS.get(tool)
+            if entry is not None and entry.category == INDEX:
+                for switch in entry.switches:
+                    word = switch_word(words, switch, entry.value_letters)
+                    if word is not None:
+                        given = switch_text(words, word, switch)
+                        note = host_note(given)
+                        effect = f"{switch.effect} ({note})" if note else switch.effect
+                        message = f"{tool} {given} {effect}: {switch.fix}"
+                        findings.append(self.finding(switch_span(words, word, switch), message))
+            for assignment in config_assignments(tool, words):
+                setting = insecure_setting(tool, assignment)
+                if setting is not None and setting.category == INDEX:
+                    message = (
+                        f"{tool} {CONFIG_VERBS.get(tool, 'config set')} {assignment.key} "
+                        f"{assignment.value} {setting.effect}, "
+                        f"for every later command: {setting.fix}"
+                    )
+                    findings.append(self.finding(assignment.word.span, message))
+        writes = run_writes(commands, ctx.shell(instruction))
+        for found in insecure_writes(writes, INDEX):
+            message = f"{found.text} in {found.path} {found.config.effect}: {found.config.fix}"
+            findings.append(self.finding(found.span, message))
+        return findings
