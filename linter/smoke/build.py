@@ -22,6 +22,7 @@ from .buildlog import BuildLog, BuildStep
 if TYPE_CHECKING:
     from docker import APIClient
 
+    from .buildcontext import ContextArchive
     from .cleanup import Resources
     from .progress import BuildProgress
     from .settings import SmokeOptions
@@ -47,11 +48,13 @@ class BuildResult:
 def build_image(
     client: APIClient,
     options: SmokeOptions,
+    archive: ContextArchive,
     deadline: float,
     resources: Resources,
     progress: BuildProgress,
 ) -> BuildResult:
-    """Build ``options``' Dockerfile, untagged; ``deadline`` is on the ``time.monotonic`` clock.
+    """Build ``archive`` (the context of ``options``' Dockerfile), untagged; ``deadline`` is on
+    the ``time.monotonic`` clock.
 
     Every image layer and build container the stream names is registered with ``resources``
     as soon as it appears, so that an interrupted build leaves nothing behind either.
@@ -63,7 +66,7 @@ def build_image(
     events: queue.Queue[object] = queue.Queue()
     reader = threading.Thread(
         target=_read_stream,
-        args=(lambda: _start_build(client, options, deadline, reusable), events),
+        args=(lambda: _start_build(client, options, archive, deadline, reusable), events),
         name="dlint-build-stream",
         daemon=True,
     )
@@ -131,12 +134,17 @@ def reusable_images(client: APIClient) -> list[str]:
 
 
 def _start_build(
-    client: APIClient, options: SmokeOptions, deadline: float, reusable: list[str]
+    client: APIClient,
+    options: SmokeOptions,
+    archive: ContextArchive,
+    deadline: float,
+    reusable: list[str],
 ) -> Any:
     """The build's event generator (the request is sent when it is first read)."""
     return client.build(
-        path=str(options.context),
-        dockerfile=str(options.dockerfile.resolve()),
+        fileobj=archive.file,
+        custom_context=True,
+        dockerfile=archive.dockerfile,
         target=options.target,
         buildargs=dict(options.build_args),
         rm=True,

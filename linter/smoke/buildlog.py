@@ -4,7 +4,9 @@ The Docker SDK builds with the engine's classic builder, whose stream is text me
 terminal (``Step 3/7 : RUN …``, `` ---> Using cache``, `` ---> Running in 1a2b…``) split into
 arbitrary chunks. This module turns it into data: which step is running, how long each took,
 which were cache hits, what each printed, which images and build containers the build made
-(so an interrupted build can be cleaned up), and the error, if any.
+(so an interrupted build can be cleaned up), and the error, if any. Lines are made
+:func:`printable` first: the engine colours a step's stderr, and the colour codes would
+otherwise break both the patterns here and those of the explanations.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+from .printable import printable
 
 _STEP = re.compile(r"^Step (\d+)/(\d+) : (.*)$")
 _RUNNING_IN = re.compile(r"^ ---> Running in ([0-9a-f]{12,64})$")
@@ -71,7 +75,8 @@ class BuildLog:
             self.image_id = str(event["aux"]["ID"])
         if "error" in event or "errorDetail" in event:
             detail = event.get("errorDetail") or {}
-            self.error = str(event.get("error") or detail.get("message") or "build failed")
+            error = str(event.get("error") or detail.get("message") or "build failed")
+            self.error = printable(error.strip())
 
     def finish(self) -> None:
         """Close the stream: the last partial line, and the last step's duration."""
@@ -87,6 +92,7 @@ class BuildLog:
             self._line(line.rstrip("\r"))
 
     def _line(self, line: str) -> None:
+        line = printable(line)
         step = _STEP.match(line)
         if step:
             self._close_step()

@@ -1,12 +1,17 @@
 """Create and start the container the way a platform such as Cloud Run would: $PORT set, the
-user's environment, nothing more.
+user's environment, an optional memory limit, nothing more.
 
-No privileges, no mounts (the Docker socket least of all), and in published mode a single
-port bound to 127.0.0.1 of the engine's host, which only the probe needs.
+The container runs the user's own image with no more than the engine's defaults: never
+privileged, no capability added, no bind mount (the Docker socket least of all), the default
+bridge network or the bridge network the user named (never the host's), and in published mode
+a single port bound to 127.0.0.1 of the engine's host, which only the probe needs. The probe's
+address comes from the engine's record of this container, and must be an IP address: dlint
+talks to the container under test and to no other host.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import time
 from collections.abc import Mapping
@@ -32,6 +37,14 @@ _ENGINE_TIME = re.compile(
 
 
 @dataclass(frozen=True)
+class ContainerExit:
+    """How a container ended: its exit code, and whether the kernel killed it for memory."""
+
+    code: int
+    oom_killed: bool = False
+
+
+@dataclass(frozen=True)
 class Endpoint:
     """Where this host sends probes: the container's address, or the published port."""
 
@@ -44,13 +57,18 @@ class Endpoint:
 
 def create_container(
     client: APIClient, image: str, options: SmokeOptions, run_id: str, mode: str
-) -> str:
-    """A created (not started) container for ``image``; returns its id."""
+) -> tuple[str, list[str]]:
+    """A created (not started) container for ``image``: its id, and the engine's warnings
+    (such as a memory limit it could only partly apply)."""
     port = options.port
+    memory = options.memory
     host_config = client.create_host_config(
         port_bindings={port: (LOOPBACK, None)} if mode == "published" else None,
         network_mode=options.network,
         privileged=False,
+        # No swap beyond the limit, as on Cloud Run: an app over its memory is killed, not slowed.
+        mem_limit=memory,
+        memswap_limit=memory,
     )
     created = client.create_container(
         image,
@@ -61,7 +79,8 @@ def create_container(
         name=f"dlint-smoke-{run_id}",
         detach=True,
     )
-    return str(created["Id"])
+    warnings = [str(warning) for warning in created.get("Warnings") or [] if warning]
+    return str(created["Id"]), warnings
 
 
 def start_container(client: APIClient, container_id: str) -> float:
@@ -123,15 +142,18 @@ def probe_endpoint(
         iter(networks.values()), {}
     )
     address = preferred.get("IPAddress") or settings.get("IPAddress")
-    return Endpoint(str(address), options.port) if address else None
+    try:
+        return Endpoint(str(ipaddress.ip_address(str(address))), options.port)
+    except ValueError:  # no address (or not an IP address, which is never probed)
+        return None
 
 
-def container_exit(client: APIClient, container_id: str) -> int | None:
-    """The exit code once the container has stopped; None while it runs."""
+def container_exit(client: APIClient, container_id: str) -> ContainerExit | None:
+    """How the container ended once it has stopped; None while it runs."""
     state: Mapping[str, Any] = client.inspect_container(container_id).get("State", {})
     if state.get("Running") or state.get("Status") in ("created", "restarting"):
         return None
-    return int(state.get("ExitCode", -1))
+    return ContainerExit(int(state.get("ExitCode", -1)), bool(state.get("OOMKilled")))
 
 
 def container_logs(client: APIClient, container_id: str) -> str:

@@ -17,6 +17,7 @@ from typing import Any
 
 from .container import Endpoint
 from .httpprobe import HttpAnswer, http_get
+from .printable import printable
 
 HEALTHY_STATUSES = ("healthy", "ok", "pass")
 SLOW_MS = 100.0
@@ -97,7 +98,8 @@ def _false_booleans(table: Mapping[str, Any], prefix: str) -> list[str]:
 
 
 def _excerpt(body: bytes) -> str:
-    text = body.decode("utf-8", "replace").strip().replace("\n", " ")
+    text = body.decode("utf-8", "replace").strip().replace("\r", " ").replace("\n", " ")
+    text = printable(text)
     if not text:
         return ""
     return ": " + (text if len(text) <= 200 else text[:200] + "…")

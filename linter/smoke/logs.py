@@ -4,13 +4,19 @@ Errors: ❌, ``ERROR``, ``CRITICAL``, ``Traceback``, ``BinaryNotFoundError`` (Pr
 engine) and each ``--fail-on-log`` pattern. Warnings: ⚠️. Both fail the run: a healthy
 container's startup log has neither. ``ERROR`` and ``CRITICAL`` match as upper-case words only,
 so that ``error_count=0`` or ``on_error`` stay quiet.
+
+Patterns match the log as the app wrote it (an ``--expect-log`` line may well contain a value
+that is masked in output); the lines kept for the report are redacted first, and only then
+cut to length, so that no part of a secret survives either step.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+
+from .printable import printable
 
 ERROR_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("❌", re.compile("\u274c")),
@@ -44,27 +50,37 @@ class LogScan:
 
 
 def scan_logs(
-    text: str, fail_on: Sequence[re.Pattern[str]], expect: Sequence[re.Pattern[str]]
+    text: str,
+    fail_on: Sequence[re.Pattern[str]],
+    expect: Sequence[re.Pattern[str]],
+    redact: Callable[[str], str] = lambda line: line,
 ) -> LogScan:
-    """Each line is reported once, as an error before a warning."""
+    """Each line is reported once, as an error before a warning; ``redact`` masks the lines
+    kept for the report."""
     scan = LogScan()
     errors = [*ERROR_PATTERNS, *((pattern.pattern, pattern) for pattern in fail_on)]
     lines = text.splitlines()
     for number, line in enumerate(lines, start=1):
-        shown = line if len(line) <= MAX_LINE else line[:MAX_LINE] + "…"
         if name := _first_match(errors, line):
-            scan.errors.append(LogLine(number, shown, name))
+            scan.errors.append(LogLine(number, _shown(line, redact), name))
         elif name := _first_match(WARNING_PATTERNS, line):
-            scan.warnings.append(LogLine(number, shown, name))
+            scan.warnings.append(LogLine(number, _shown(line, redact), name))
     scan.missing_expected = [
         pattern.pattern for pattern in expect if not any(pattern.search(line) for line in lines)
     ]
     return scan
 
 
-def tail(text: str, count: int = 20) -> list[str]:
-    """The last ``count`` lines, for a report on a container that exited."""
-    return text.splitlines()[-count:]
+def tail(text: str, count: int = 20, redact: Callable[[str], str] = lambda t: t) -> list[str]:
+    """The last ``count`` lines, for the report: redacted as a whole (a secret may span lines),
+    then line by line once printable (an escape code may split a secret)."""
+    return [redact(printable(line)) for line in redact(text).splitlines()[-count:]]
+
+
+def _shown(line: str, redact: Callable[[str], str]) -> str:
+    """A log line as the report shows it: printable, redacted, then cut to length."""
+    line = redact(printable(redact(line)))
+    return line if len(line) <= MAX_LINE else line[:MAX_LINE] + "…"
 
 
 def _first_match(patterns: Sequence[tuple[str, re.Pattern[str]]], line: str) -> str | None:

@@ -48,6 +48,7 @@ class Startup:
     observed_seconds: float = 0.0
     exit_code: int | None = None
     exit_seconds: float | None = None
+    oom_killed: bool = False
     last_answer: HttpAnswer | None = None
     sockets: list[ListeningSocket] | None = None
     socket_table_readable: bool = True
@@ -84,9 +85,10 @@ def measure_startup(
         while (now := time.monotonic()) <= deadline:
             if now >= next_state_check:
                 next_state_check = now + STATE_INTERVAL
-                code = container_exit(client, container_id)
-                if code is not None:
-                    result.exit_code, result.exit_seconds = code, now - started
+                ended = container_exit(client, container_id)
+                if ended is not None:
+                    result.exit_code, result.exit_seconds = ended.code, now - started
+                    result.oom_killed = ended.oom_killed
                     break
             if endpoint is not None and _probe_once(result, endpoint, health_path, started):
                 break
@@ -105,7 +107,8 @@ def measure_startup(
             result.socket_table_readable = result.sockets is not None
         final = container_exit(client, container_id)
         if final is not None:
-            result.exit_code, result.exit_seconds = final, result.observed_seconds
+            result.exit_code, result.exit_seconds = final.code, result.observed_seconds
+            result.oom_killed = final.oom_killed
     return result
 
 

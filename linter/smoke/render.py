@@ -1,7 +1,8 @@
 """The text report: the build's step timings, then why the run failed, then the summary.
 
 Everything printed goes through the redactor; log lines and app output are rich ``Text``, never
-markup, so that brackets in a log cannot restyle or hide anything.
+markup, and :func:`printable`, so that neither brackets nor escape codes in a log can restyle or
+hide anything.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import IO
 
+from .printable import printable
 from .redact import Redactor
 from .report import SmokeReport
 
@@ -24,7 +26,7 @@ def render_text(report: SmokeReport, redact: Redactor, out: IO[str], color: bool
     )
 
     def line(text: str, style: str = "") -> None:
-        console.print(Text(redact(text), style=style), soft_wrap=True)
+        console.print(Text(redact(printable(text)), style=style), soft_wrap=True)
 
     build = report.build
     if build is not None and build.steps:
@@ -77,7 +79,7 @@ def _details(report: SmokeReport, line: Callable[[str, str], None]) -> None:
         line("Startup log findings:", "bold")
         for found in [*logs.errors, *logs.warnings]:
             line(f"  {found.number:>4} | {found.text}", "red" if found in logs.errors else "yellow")
-    if report.log_tail and report.startup is not None and report.startup.exit_code is not None:
+    if report.log_tail and report.exited:
         line("Last log lines:", "bold")
         for text in report.log_tail:
             line(f"  {text}", "dim")
@@ -103,6 +105,14 @@ def _summary_rows(report: SmokeReport) -> list[tuple[str, str]]:
         status = f"GET {health.path} -> {health.status if health.status else 'no answer'}"
         slow = " (slow: over 100 ms)" if health.slow else ""
         rows.append(("Health", f"{status}, {latency}{slow}"))
+    seen = report.observation
+    if seen is not None:
+        if seen.exit_code is not None:
+            fate = f"exited with code {seen.exit_code} at {_seconds(seen.exit_seconds)}"
+        else:
+            answer = str(seen.health_status) if seen.answered else "no answer"
+            fate = f"still running, GET {report.health_path} -> {answer}"
+        rows.append(("Observation", f"{seen.window:g} s after healthy: {fate}"))
     if logs is not None:
         counts = f"{_count(len(logs.errors), 'error')}, {_count(len(logs.warnings), 'warning')}"
         if logs.missing_expected:

@@ -1,7 +1,7 @@
 """The outcome of a smoke run, its reasons for failing, and its JSON form.
 
 Reasons are derived from the data in a fixed order (build, artifacts, boot, startup, health,
-logs), so that the first reason is the first thing that went wrong.
+observation, logs), so that the first reason is the first thing that went wrong.
 """
 
 from __future__ import annotations
@@ -12,7 +12,9 @@ from typing import TYPE_CHECKING, Any
 from .build import BuildResult
 from .health import Health
 from .logs import LogLine, LogScan
+from .observe import Observation
 from .probe import Startup
+from .settings import format_size
 from .sockets import describe_port
 
 if TYPE_CHECKING:
@@ -33,6 +35,8 @@ class SmokeReport:
     boot_error: str | None = None
     startup: Startup | None = None
     health: Health | None = None
+    observation: Observation | None = None
+    memory_limit: int | None = None
     logs: LogScan | None = None
     log_tail: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -60,6 +64,7 @@ class SmokeReport:
         reasons.extend(self._startup_reasons())
         if self.health is not None:
             reasons.extend(self.health.problems)
+        reasons.extend(self._observation_reasons())
         if self.logs is not None:
             reasons.extend(_log_reasons(self.logs))
         return reasons
@@ -73,6 +78,7 @@ class SmokeReport:
             return [
                 f"the container exited with code {startup.exit_code} "
                 f"{startup.exit_seconds or 0:.2f} s after start"
+                + self._oom_text(startup.oom_killed)
             ]
         if startup.endpoint is None:
             return ["the container has no address to probe"]
@@ -91,9 +97,45 @@ class SmokeReport:
             ]
         return []
 
+    def _observation_reasons(self) -> list[str]:
+        seen = self.observation
+        if seen is None:
+            return []
+        window = f"{seen.window:g} s"
+        if seen.exit_code is not None:
+            after = (seen.exit_seconds or 0) - seen.healthy_at
+            return [
+                f"the container exited with code {seen.exit_code} "
+                f"{seen.exit_seconds or 0:.2f} s after start, {max(after, 0):.2f} s after it "
+                f"answered healthy (observed for {window})" + self._oom_text(seen.oom_killed)
+            ]
+        path = self.health_path
+        if not seen.answered:
+            return [f"GET {path} stopped answering within {window} of answering healthy"]
+        if not seen.ok:
+            return [f"GET {path} answered {seen.health_status} {window} after answering healthy"]
+        return []
+
+    def _oom_text(self, oom_killed: bool) -> str:
+        if not oom_killed:
+            return ""
+        if self.memory_limit is None:
+            return ": killed for running out of memory (OOM)"
+        limit = format_size(self.memory_limit)
+        return f": killed for running out of memory (OOM, --memory {limit})"
+
+    @property
+    def exited(self) -> bool:
+        """True when the container stopped during the run (its log tail then matters)."""
+        startup, seen = self.startup, self.observation
+        return (startup is not None and startup.exit_code is not None) or (
+            seen is not None and seen.exit_code is not None
+        )
+
     def to_json(self) -> dict[str, Any]:
         """The report as the documented JSON object (plus a few extra keys)."""
         build, startup, health, logs = self.build, self.startup, self.health, self.logs
+        seen = self.observation
         return {
             "ok": self.ok,
             "build": {
@@ -120,6 +162,9 @@ class SmokeReport:
                 "probe": startup.mode if startup else None,
                 "observed_seconds": _round(startup.observed_seconds if startup else None),
                 "exit_code": startup.exit_code if startup else None,
+                "oom_killed": bool(startup and startup.oom_killed),
+                "endpoint": str(startup.endpoint) if startup and startup.endpoint else None,
+                "memory_limit": self.memory_limit,
             },
             "health": {
                 "path": self.health_path,
@@ -128,6 +173,14 @@ class SmokeReport:
                 "slow": bool(health and health.slow),
                 "ok": bool(health and health.ok),
                 "failed_services": health.failed_services if health else [],
+            },
+            "observation": {
+                "window_seconds": seen.window if seen else None,
+                "ok": bool(seen and seen.ok),
+                "exit_code": seen.exit_code if seen else None,
+                "exit_seconds": _round(seen.exit_seconds if seen else None),
+                "oom_killed": bool(seen and seen.oom_killed),
+                "health_status": seen.health_status if seen else None,
             },
             "logs": {
                 "errors": [_log_json(line) for line in (logs.errors if logs else [])],

@@ -7,7 +7,8 @@ Merging: a scalar given on the command line replaces the configuration's; ``buil
 ``env`` merge key by key (command line wins); ``fail-on-log`` and ``expect-log`` add up.
 Configuration paths are relative to the configuration file, command-line paths to the
 current directory. The environment is read from ``env-file`` first, then ``env``, then
-``--env``, the way ``docker run`` layers ``--env-file`` and ``--env``.
+``--env``, the way ``docker run`` layers ``--env-file`` and ``--env``. ``secret-env`` names add
+up too: which values are secret is decided by :mod:`secretpolicy`.
 """
 
 from __future__ import annotations
@@ -29,11 +30,20 @@ DEFAULTS: Mapping[str, Any] = {
     "format": "text",
     "probe": "auto",
     "keep": False,
+    "observe": 2.0,
 }
 # Networks that take away the container's own address, which the probe needs.
 UNUSABLE_NETWORKS = ("host", "none")
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m)?\s*$")
 _UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, None: 1.0}
+# docker run --memory's format (go-units RAMInBytes): binary multiples, optional i and b.
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmgt])?i?b?\s*$", re.IGNORECASE)
+_SIZE_UNITS = {None: 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30, "t": 1 << 40}
+# The engine refuses a memory limit under 6 MiB.
+MIN_MEMORY = 6 << 20
+# A request line must stay one line of visible ASCII: no spaces, CR, LF or other controls.
+_HEALTH_PATH = re.compile(r"/[\x21-\x7e]*")
+_ENV_NAME = re.compile(r"[^\s=]+")
 
 
 class SmokeUsageError(Exception):
@@ -60,11 +70,20 @@ class CommandLine:
     keep: bool | None = None
     output_format: str | None = None
     probe: str | None = None
+    secret_env: tuple[str, ...] = ()
+    memory: str | None = None
+    observe: str | None = None
 
 
 @dataclass(frozen=True)
 class SmokeOptions:
-    """A validated smoke run. ``env`` holds the user's variables: their values are secret."""
+    """A validated smoke run.
+
+    ``env`` and ``build_args`` hold the user's values, some of them secrets: ``secret_names``
+    lists the names marked secret with ``--secret-env`` (more are secret by their name, see
+    :mod:`secretpolicy`). ``memory`` is the container's limit in bytes (None: no limit);
+    ``observe`` how long the container is watched once it answered healthy.
+    """
 
     context: Path
     dockerfile: Path
@@ -81,6 +100,9 @@ class SmokeOptions:
     keep: bool
     output_format: str
     probe: str
+    secret_names: frozenset[str] = frozenset()
+    memory: int | None = None
+    observe: float = 2.0
 
 
 # Each configuration key, with what it must be and a check of its TOML value.
@@ -101,6 +123,9 @@ CONFIG_KEYS: Mapping[str, tuple[str, Callable[[Any], bool]]] = {
     "keep": ("true or false", lambda v: isinstance(v, bool)),
     "format": (f"one of {', '.join(FORMATS)}", lambda v: v in FORMATS),
     "probe": (f"one of {', '.join(PROBE_MODES)}", lambda v: v in PROBE_MODES),
+    "secret-env": ("a list of variable names", lambda v: _is_str_list(v)),
+    "memory": ("a size such as 512m", lambda v: _is_size_value(v)),
+    "observe": ("a duration such as 2s", lambda v: _is_duration_value(v)),
 }
 
 
@@ -124,9 +149,11 @@ def resolve_options(
     if not context.is_dir():
         raise SmokeUsageError(f"build context is not a directory: {context}")
     dockerfile = Path(cli.dockerfile) if cli.dockerfile else config_path("dockerfile")
+    _check_readable_directory(context)
     dockerfile = dockerfile or context / "Dockerfile"
     if not dockerfile.is_file():
         raise SmokeUsageError(f"no such Dockerfile: {dockerfile}")
+    _check_readable_file(dockerfile)
     env_file = Path(cli.env_file) if cli.env_file else config_path("env-file")
     env = dict(read_env_file(env_file)) if env_file else {}
     env.update(table.get("env", {}))
@@ -139,8 +166,10 @@ def resolve_options(
     if not 1 <= port <= 65535:
         raise SmokeUsageError(f"--port: {port} is not a TCP port (1-65535)")
     health = cli.health or table.get("health", DEFAULTS["health"])
-    if not health.startswith("/"):
-        raise SmokeUsageError(f"--health: {health!r} must be a path starting with /")
+    if not _HEALTH_PATH.fullmatch(health):
+        raise SmokeUsageError(
+            f"--health: {health!r} must be a path starting with / (visible ASCII, no spaces)"
+        )
     network = cli.network or table.get("network")
     if network is not None and (network in UNUSABLE_NETWORKS or network.startswith("container:")):
         raise SmokeUsageError(
@@ -163,11 +192,15 @@ def resolve_options(
         keep=cli.keep if cli.keep is not None else table.get("keep", DEFAULTS["keep"]),
         output_format=cli.output_format or table.get("format", DEFAULTS["format"]),
         probe=cli.probe or table.get("probe", DEFAULTS["probe"]),
+        secret_names=_secret_names([*table.get("secret-env", []), *cli.secret_env]),
+        memory=_memory(cli.memory, table),
+        observe=_duration(cli.observe, table, "observe", allow_zero=True),
     )
 
 
-def parse_duration(text: str | float, option: str) -> float:
-    """Seconds from ``10s``, ``500ms``, ``2m`` or a plain number of seconds; must be > 0."""
+def parse_duration(text: str | float, option: str, allow_zero: bool = False) -> float:
+    """Seconds from ``10s``, ``500ms``, ``2m`` or a plain number of seconds; must be > 0
+    (or >= 0 where zero means "not at all", as for ``observe``)."""
     if isinstance(text, (int, float)) and not isinstance(text, bool):
         seconds = float(text)
     else:
@@ -175,9 +208,33 @@ def parse_duration(text: str | float, option: str) -> float:
         if not match:
             raise SmokeUsageError(f"{option}: {text!r} is not a duration (such as 10s, 500ms, 2m)")
         seconds = float(match.group(1)) * _UNITS[match.group(2)]
-    if seconds <= 0:
+    if seconds < 0 or (seconds == 0 and not allow_zero):
         raise SmokeUsageError(f"{option}: must be more than 0 s")
     return seconds
+
+
+def parse_memory(text: str | int, option: str) -> int:
+    """Bytes from docker's ``--memory`` format (``512m``, ``1g``, ``1.5GiB``, a plain number of
+    bytes), checked against the engine's minimum so that a bad value is exit 2, not a failed
+    container."""
+    if isinstance(text, int) and not isinstance(text, bool):
+        size = text
+    else:
+        match = _SIZE.match(str(text))
+        if not match:
+            raise SmokeUsageError(f"{option}: {text!r} is not a size (such as 256m, 1g)")
+        size = int(float(match.group(1)) * _SIZE_UNITS[(match.group(2) or "").lower() or None])
+    if size < MIN_MEMORY:
+        raise SmokeUsageError(f"{option}: the engine needs at least 6m")
+    return size
+
+
+def format_size(size: int) -> str:
+    """``268435456`` -> ``256m``: sizes as the user wrote them in docker's format."""
+    for unit, factor in (("g", 1 << 30), ("m", 1 << 20), ("k", 1 << 10)):
+        if size % factor == 0:
+            return f"{size // factor}{unit}"
+    return f"{size}b"
 
 
 def parse_pairs(
@@ -222,10 +279,43 @@ def _check_table(table: Mapping[str, Any], where: str) -> None:
             raise SmokeUsageError(f"{where}.{key}: must be {expected}")
 
 
-def _duration(given: str | None, table: Mapping[str, Any], key: str) -> float:
+def _duration(
+    given: str | None, table: Mapping[str, Any], key: str, allow_zero: bool = False
+) -> float:
     if given is not None:
-        return parse_duration(given, f"--{key}")
-    return parse_duration(table.get(key, DEFAULTS[key]), key)
+        return parse_duration(given, f"--{key}", allow_zero)
+    return parse_duration(table.get(key, DEFAULTS[key]), key, allow_zero)
+
+
+def _memory(given: str | None, table: Mapping[str, Any]) -> int | None:
+    if given is not None:
+        return parse_memory(given, "--memory")
+    value = table.get("memory")
+    return None if value is None else parse_memory(value, "memory")
+
+
+def _secret_names(names: list[str]) -> frozenset[str]:
+    for name in names:
+        if not _ENV_NAME.fullmatch(name):
+            raise SmokeUsageError(f"--secret-env: {name!r} is not a variable name")
+    return frozenset(names)
+
+
+def _check_readable_directory(path: Path) -> None:
+    """An unreadable context is the user's to fix: say so before anything is built."""
+    try:
+        with os.scandir(path):
+            pass
+    except OSError as error:
+        raise SmokeUsageError(f"cannot read the build context {path}: {error.strerror}") from None
+
+
+def _check_readable_file(path: Path) -> None:
+    try:
+        with path.open("rb") as handle:
+            handle.read(1)
+    except OSError as error:
+        raise SmokeUsageError(f"cannot read the Dockerfile {path}: {error.strerror}") from None
 
 
 def _patterns(texts: list[str], option: str) -> tuple[re.Pattern[str], ...]:
@@ -249,3 +339,7 @@ def _is_str_list(value: object) -> bool:
 
 def _is_duration_value(value: object) -> bool:
     return isinstance(value, (str, int, float)) and not isinstance(value, bool)
+
+
+def _is_size_value(value: object) -> bool:
+    return isinstance(value, (str, int)) and not isinstance(value, bool)

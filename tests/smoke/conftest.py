@@ -5,6 +5,9 @@ Without an engine (a laptop without Docker) the engine tests skip and say why; w
 green run. Nothing is pulled: test images are ``FROM scratch`` with Debian's static busybox,
 or from the Debian base image built once by :mod:`baseimage`. After every engine test, the
 engine is asked whether any container, image or volume of the test is left.
+
+Tests that stop the engine mid-run use a private dockerd (:mod:`privateengine`), never the
+machine's: ``stoppable_engine`` gives it running, and checks it the same way afterwards.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from typing import Any
 import pytest
 from baseimage import REPOSITORY as BASE_REPOSITORY
 from baseimage import ensure_base_image, machine_lock
+from privateengine import PrivateEngine, create_private_engine, requirements_missing
 from smokehelpers import FIXTURES
 
 BUSYBOX = Path("/bin/busybox")
@@ -60,9 +64,38 @@ def base_image(docker_client: Any) -> str:
         raise
 
 
+@pytest.fixture(scope="session")
+def private_engine(busybox: Path) -> Iterator[PrivateEngine]:
+    missing = requirements_missing()
+    if missing:
+        unavailable(f"cannot start a private Docker engine: {missing}")
+    engine = create_private_engine()
+    try:
+        engine.start()
+        yield engine
+    finally:
+        engine.remove()
+
+
+@pytest.fixture
+def stoppable_engine(private_engine: PrivateEngine) -> Iterator[PrivateEngine]:
+    """The private engine, running; afterwards (restarted if the test left it stopped) it
+    must hold nothing that it did not hold before the test."""
+    private_engine.start()
+    before = private_engine.state()
+    yield private_engine
+    private_engine.start()
+    after = private_engine.state()
+    left = {kind: sorted(after[kind] - before[kind]) for kind in after}
+    assert not any(left.values()), f"left behind in the private engine: {left}"
+
+
+ENGINE_FIXTURES = ("docker_client", "private_engine", "stoppable_engine")
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
-        if "docker_client" in getattr(item, "fixturenames", ()):
+        if set(ENGINE_FIXTURES) & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.docker)
 
 

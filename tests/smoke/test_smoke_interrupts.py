@@ -1,81 +1,98 @@
-"""Ctrl-C and SIGTERM, mid-boot and mid-build, leave nothing behind (the conftest checks)."""
+"""Ctrl-C and SIGTERM in every phase of a run leave nothing behind (the conftest checks the
+engine; each test checks dlint's temporary directory) and end with the documented exit code
+and one line naming the phase.
+
+Build and probe are slow by nature (a sleeping build step, an app that never listens); the
+other phases are over in milliseconds, so the run is paused in them by ``pausing.py``, which
+prints a line the test waits for before sending the signal (for the probe it only prints it,
+so that the signal cannot land in the boot just before).
+"""
 
 from __future__ import annotations
 
-import os
 import signal
-import subprocess
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from smokehelpers import DLINT_SMOKE
+from pausing import ENTERED
+from smokehelpers import PAUSING_SMOKE, Running, files_in, isolated_dirs
 
-RUN_LABEL = "dlint.smoke.run"
+SIGNALS = [(signal.SIGINT, 130, "interrupted"), (signal.SIGTERM, 143, "terminated")]
 
 
-def start(context: Path, *args: str) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [*DLINT_SMOKE, str(context), "--no-config", *args],
-        cwd=context.parent,
-        env={**os.environ, "NO_COLOR": "1"},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+def check_stopped(run: Any, code: int, word: str, phase: str, dirs: dict[str, str]) -> None:
+    assert run.code == code, run
+    assert run.stderr.strip().splitlines()[-1] == (
+        f"dlint smoke: {word} during the {phase}; removed what the run created"
     )
+    assert "Traceback" not in run.output
+    assert files_in(dirs["TMPDIR"]) == []
 
 
-def wait_for(condition: Callable[[], bool], process: subprocess.Popen[str]) -> None:
-    """Poll until ``condition`` holds; fail if dlint ends first (bounded: 60 s)."""
-    deadline = time.monotonic() + 60
-    while not condition():
-        if process.poll() is not None:
-            pytest.fail(f"dlint ended early: {process.communicate()}")
-        if time.monotonic() > deadline:
-            process.kill()
-            pytest.fail("the awaited state never came")
-        time.sleep(0.1)
-
-
-@pytest.mark.parametrize(("signum", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
-def test_a_signal_while_probing_removes_container_and_image(
-    docker_client: Any, context_of: Callable[[str], Path], signum: int, code: int
-) -> None:
-    context = context_of("busybox")
-    process = start(context, "--build-arg", "APP=never-listens", "--startup-budget", "60s")
-
-    def smoke_container_runs() -> bool:
-        found = docker_client.api.containers(filters={"label": RUN_LABEL})
-        return any(container["State"] == "running" for container in found)
-
-    wait_for(smoke_container_runs, process)
-    process.send_signal(signum)
-    _, stderr = process.communicate(timeout=60)
-    assert process.returncode == code, stderr
-    assert "removed what the run created" in stderr
-    assert "Traceback" not in stderr
-
-
-def test_ctrl_c_during_the_build_stops_it_and_removes_its_layers(
-    docker_client: Any, context_of: Callable[[str], Path]
-) -> None:
+@pytest.mark.parametrize(("signum", "code", "word"), SIGNALS)
+def test_a_signal_during_the_build_stops_it_and_removes_its_layers(
+    docker_client: Any, context_of: Callable[[str], Path], tmp_path: Path,
+    signum: int, code: int, word: str,
+) -> None:  # fmt: skip
     context = context_of("busybox")
     dockerfile = context / "Dockerfile.slow"
     dockerfile.write_text(
         (context / "Dockerfile").read_text().replace("ARG APP", "RUN sleep 120\nARG APP")
     )
-    process = start(context, "-f", str(dockerfile), "--build-arg", "APP=healthy")
+    dirs = isolated_dirs(tmp_path)
+    running = Running(
+        [str(context), "--no-config", "-f", str(dockerfile), "--build-arg", "APP=healthy"],
+        cwd=context.parent, env=dirs,
+    )  # fmt: skip
 
     def build_step_runs() -> bool:
-        return any(
-            "sleep 120" in str(container.get("Command"))
-            for container in docker_client.api.containers()
-        )
+        return any("sleep 120" in str(c.get("Command")) for c in docker_client.api.containers())
 
-    wait_for(build_step_runs, process)
-    process.send_signal(signal.SIGINT)
-    _, stderr = process.communicate(timeout=60)
-    assert process.returncode == 130, stderr
-    assert "Traceback" not in stderr
+    running.wait_until(build_step_runs, "the slow build step")
+    running.send_signal(signum)
+    check_stopped(running.finish(), code, word, "build", dirs)
+
+
+@pytest.mark.parametrize(("signum", "code", "word"), SIGNALS)
+def test_a_signal_while_probing_removes_container_and_image(
+    docker_client: Any, context_of: Callable[[str], Path], tmp_path: Path,
+    signum: int, code: int, word: str,
+) -> None:  # fmt: skip
+    context = context_of("busybox")
+    dirs = isolated_dirs(tmp_path)
+    running = Running(
+        ["enter:measure_startup", str(context), "--no-config", "--build-arg", "APP=never-listens",
+         "--startup-budget", "60s"],
+        cwd=context.parent, env=dirs, command=PAUSING_SMOKE,
+    )  # fmt: skip
+    running.wait_for_stderr(f"{ENTERED}measure_startup\n")
+    running.send_signal(signum)
+    check_stopped(running.finish(), code, word, "probe", dirs)
+
+
+@pytest.mark.parametrize(
+    ("function", "phase"),
+    [
+        ("missing_artifacts", "artifact check"),
+        ("start_container", "boot"),
+        ("sample_health", "health check"),
+        ("observe", "observation"),
+        ("container_logs", "logs"),
+    ],
+)
+@pytest.mark.parametrize(("signum", "code", "word"), SIGNALS)
+def test_a_signal_in_each_later_phase_removes_everything(
+    docker_client: Any, context_of: Callable[[str], Path], tmp_path: Path,
+    function: str, phase: str, signum: int, code: int, word: str,
+) -> None:  # fmt: skip
+    context = context_of("busybox")
+    dirs = isolated_dirs(tmp_path)
+    running = Running(
+        [f"pause:{function}", str(context), "--no-config", "--build-arg", "APP=healthy"],
+        cwd=context.parent, env=dirs, command=PAUSING_SMOKE,
+    )  # fmt: skip
+    running.wait_for_stderr(f"{ENTERED}{function}\n")
+    running.send_signal(signum)
+    check_stopped(running.finish(), code, word, phase, dirs)

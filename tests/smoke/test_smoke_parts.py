@@ -10,17 +10,22 @@ from pathlib import Path
 
 import pytest
 from dockerfile_dlint.smoke.buildlog import BuildLog, BuildStep
+from dockerfile_dlint.smoke.cleanup import Resources
 from dockerfile_dlint.smoke.container import parse_engine_time, start_anchor
 from dockerfile_dlint.smoke.explain import explain_build_failure
 from dockerfile_dlint.smoke.health import judge_health
 from dockerfile_dlint.smoke.httpprobe import HttpAnswer
-from dockerfile_dlint.smoke.logs import scan_logs
+from dockerfile_dlint.smoke.logs import scan_logs, tail
+from dockerfile_dlint.smoke.printable import printable
 from dockerfile_dlint.smoke.redact import Redactor
 from dockerfile_dlint.smoke.routes import host_routes_to
+from dockerfile_dlint.smoke.secretpolicy import secret_values, unmasked_names
 from dockerfile_dlint.smoke.settings import (
     CommandLine,
     SmokeUsageError,
+    format_size,
     parse_duration,
+    parse_memory,
     read_env_file,
     resolve_options,
 )
@@ -169,6 +174,83 @@ def test_redaction_masks_every_secret_value_longest_first() -> None:
     assert redact.data({"a": ["s3cret", 1]}) == {"a": ["***", 1]}
 
 
+def test_secrets_are_named_like_buildkit_secrets_marked_or_url_passwords() -> None:
+    env = {
+        "API_KEY": "k-1234",
+        "PUBLIC_KEY": "pub-1234",
+        "DATABASE_URL": "postgres://app:p%40ss-word@db/app",
+        "MODE": "production",
+        "PIN": "12",
+    }
+    build_args = {"GITHUB_TOKEN": "ghp-1234", "VERSION": "1.2.3", "MIRROR": "https://m.example"}
+    found = secret_values(env, build_args, {"PIN", "VERSION"})
+    assert sorted((secret.name, secret.value) for secret in found) == [
+        ("API_KEY", "k-1234"),
+        ("DATABASE_URL", "p%40ss-word"),
+        ("DATABASE_URL", "p@ss-word"),
+        ("GITHUB_TOKEN", "ghp-1234"),
+        ("PIN", "12"),
+        ("VERSION", "1.2.3"),
+    ]
+    assert unmasked_names(found) == ["PIN"]
+
+
+def test_a_secret_is_masked_in_the_forms_output_gives_it() -> None:
+    secret = 'p@ss "word"\nline-two'
+    redact = Redactor.for_values([secret])
+    assert redact("url=p%40ss%20%22word%22%0Aline-two") == "url=***"
+    assert redact('{"pw": "p@ss \\"word\\"\\nline-two"}') == '{"pw": "***"}'
+    assert redact('first: p@ss "word"') == "first: ***"
+    assert redact("then: line-two") == "then: ***"
+    assert redact.data({secret: [secret]}) == {"***": ["***"]}
+
+
+def test_build_and_log_text_is_shown_without_escape_codes_or_redraws() -> None:
+    assert printable("\x1b[91m/bin/sh: x: not found\x1b[0m\x1b[91m") == "/bin/sh: x: not found"
+    assert printable("  10%\r  50%\r 100%\r") == " 100%"
+    assert printable("\x1b]0;new title\x07text\x00\x9b2J") == "text"
+    assert printable("tab\tkept") == "tab\tkept"
+
+
+def test_logs_match_as_written_and_are_shown_redacted_before_being_cut() -> None:
+    secret = "sk-" + "z" * 20
+    text = f"{'x' * 290}{secret}\nERROR \x1b[1m{secret}\x1b[0m\nready {secret}\n"
+    redact = Redactor.for_values([secret])
+    expect = [re.compile(f"ready {secret}")]
+    scan = scan_logs(text, [re.compile("x{290}")], expect, redact)
+    assert scan.missing_expected == []
+    assert [line.text for line in scan.errors] == [f"{'x' * 290}***", "ERROR ***"]
+    assert tail(text, 2, redact) == ["ERROR ***", "ready ***"]
+
+
+def test_a_record_of_leftovers_names_only_what_the_run_made() -> None:
+    resources = Resources(
+        containers=["c1"],
+        build_containers=["b1"],
+        layers=["aaaa00000000", "bbbb00000000", "cccc00000000"],
+        image="cccc00000000",
+        images_before=frozenset({"sha256:aaaa000000001111"}),
+    )
+    assert resources.leftovers() == {
+        "containers": ["c1", "b1"],
+        "images": ["bbbb00000000", "cccc00000000"],
+        "kept_image": None,
+    }
+
+
+def test_memory_sizes_in_dockers_format() -> None:
+    assert parse_memory("32m", "--memory") == 32 << 20
+    assert parse_memory("1.5g", "--memory") == 3 << 29
+    assert parse_memory("512MiB", "--memory") == 512 << 20
+    assert parse_memory(8 << 20, "memory") == 8 << 20
+    assert format_size(32 << 20) == "32m"
+    assert format_size((1 << 30) + 1) == f"{(1 << 30) + 1}b"
+    with pytest.raises(SmokeUsageError, match="at least 6m"):
+        parse_memory("1m", "--memory")
+    with pytest.raises(SmokeUsageError, match="not a size"):
+        parse_memory("lots", "--memory")
+
+
 def test_times_count_from_the_engines_start_when_its_clock_agrees() -> None:
     assert start_anchor(100.0, 1000.0, 1000.3, 1000.28) == pytest.approx(100.27)
     assert start_anchor(100.0, 1000.0, 1000.3, 1042.0) == 100.0
@@ -182,6 +264,7 @@ def test_durations() -> None:
     assert parse_duration("500ms", "--x") == 0.5
     assert parse_duration("2m", "--x") == 120.0
     assert parse_duration(7, "--x") == 7.0
+    assert parse_duration("0s", "--observe", allow_zero=True) == 0.0
     with pytest.raises(SmokeUsageError, match="more than 0"):
         parse_duration("0s", "--x")
 
@@ -202,8 +285,15 @@ def test_command_line_over_config_table(tmp_path: Path) -> None:
         "expect-log": ["READY"],
         "startup-budget": 20,
     }
+    table["secret-env"] = ["KEY"]
+    table["memory"] = "256m"
     cli = CommandLine(
-        context=str(tmp_path), build_args=("B=cli",), port=8081, expect_log=("MIGRATED",)
+        context=str(tmp_path),
+        build_args=("B=cli",),
+        port=8081,
+        expect_log=("MIGRATED",),
+        secret_env=("B",),
+        observe="5s",
     )
     options = resolve_options(cli, table, tmp_path, "pyproject.toml: tool.dlint.smoke")
     assert options.build_args == {"A": "config", "B": "cli"}
@@ -212,6 +302,9 @@ def test_command_line_over_config_table(tmp_path: Path) -> None:
     assert options.startup_budget == 20.0
     assert [p.pattern for p in options.expect_log] == ["READY", "MIGRATED"]
     assert options.dockerfile == tmp_path / "Dockerfile"
+    assert options.secret_names == {"KEY", "B"}
+    assert options.memory == 256 << 20
+    assert options.observe == 5.0
 
 
 def test_config_values_of_the_wrong_type_name_the_key(tmp_path: Path) -> None:
