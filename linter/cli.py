@@ -2,8 +2,8 @@
 ``rules`` and ``rule`` show the rule catalogue, ``smoke`` boots the image.
 
 Exit codes: 0 no finding at or above the failure threshold; 1 at least one; 2 usage error
-(bad option, missing path, invalid configuration); 3 internal error (a rule failed; the other
-rules' findings are still reported).
+(bad option, missing path, invalid configuration) or nothing could be linted (every file
+unreadable); 3 internal error (a rule failed; the other rules' findings are still reported).
 
 Start-up time matters (``dlint check`` runs as a pre-commit hook), so subcommands other than
 ``check`` and ``parse`` live in their own modules, imported only when they run.
@@ -11,13 +11,14 @@ Start-up time matters (``dlint check`` runs as a pre-commit hook), so subcommand
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import importlib
 import importlib.machinery
 import importlib.util
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -125,6 +126,26 @@ class CheckCommand(click.Command):
         return super().parse_args(ctx, args)
 
 
+def _file_size(ctx: click.Context, param: click.Parameter, value: str | None) -> int | None:
+    """``--max-file-size``: bytes from ``10MB``, ``512k``, ``1MiB`` or ``4096``."""
+    if value is None:
+        return None
+    from .engine import parse_size
+
+    try:
+        return parse_size(value)
+    except ValueError as error:
+        raise click.BadParameter(str(error), ctx, param) from None
+
+
+MAX_FILE_SIZE_OPTION = click.option(
+    "--max-file-size",
+    callback=_file_size,
+    metavar="SIZE",
+    help="Larger files are reported (DL1000), not read [config, else 10MB].",
+)
+
+
 def _split(values: tuple[str, ...]) -> list[str]:
     """Repeatable options that also take comma-separated lists."""
     return [item.strip() for value in values for item in value.split(",") if item.strip()]
@@ -212,6 +233,7 @@ def cli() -> None:
     metavar="CODE",
     help="Apply only these rules' fixes (repeatable, or comma-separated).",
 )
+@MAX_FILE_SIZE_OPTION
 @click.option("--no-color", is_flag=True, help="No colour, even on a terminal.")
 @click.option("--stdin-filename", metavar="NAME", help="File name to report for '-' (stdin).")
 @click.pass_context
@@ -233,11 +255,13 @@ def check(
     diff: bool,
     unsafe_fixes: bool,
     fix_only: tuple[str, ...],
+    max_file_size: int | None,
     no_color: bool,
     stdin_filename: str | None,
 ) -> int:
     """Lint Dockerfiles (default ./Dockerfile; directories are searched; '-' reads stdin)."""
     from .config import ConfigError, Settings, find_config, load_settings
+    from .engine import MAX_FILE_SIZE, file_size_limit
     from .files import Exclusions, MissingPath
     from .registry import all_rules
     from .report import Report
@@ -256,8 +280,14 @@ def check(
         selection = build_selection(
             settings, all_rules(), _split(select), _split(ignore), failure_threshold
         )
+        if max_file_size is not None:
+            options = {**selection.options, MAX_FILE_SIZE: max_file_size}
+            selection = dataclasses.replace(selection, options=options)
+        limit = file_size_limit(selection.options)
     except ConfigError as error:
         raise UsageProblem(str(error)) from None
+    except ValueError as error:
+        raise UsageProblem(f"max-file-size: {error}") from None
     binary = _shellcheck_binary(shellcheck, selection)
     selection = dataclasses.replace(selection, shellcheck=binary is not None)
     if context_dir is not None and not Path(context_dir).is_dir():
@@ -265,15 +295,18 @@ def check(
     exclusions = Exclusions.of(
         [(settings.exclude, settings.root or Path.cwd()), (exclude, Path.cwd())]
     )
+    unlisted: list[str] = []
     try:
-        files = _expand_targets(list(paths) or ["Dockerfile"], exclusions)
+        files = _expand_targets(list(paths) or ["Dockerfile"], exclusions, unlisted.append)
     except MissingPath as error:
         raise UsageProblem(f"no such file or directory: {error}") from None
-    job_list = [_job(target, context_dir, stdin_filename) for target in files]
+    for problem in unlisted:
+        click.echo(f"dlint: warning: {problem}", err=True)
+    if fix and diff:
+        raise UsageProblem("--fix and --diff: choose one (--diff changes nothing)")
+    job_list = [_job(target, context_dir, stdin_filename, limit) for target in files]
     if fix or diff:
-        if fix and diff:
-            raise UsageProblem("--fix and --diff: choose one (--diff changes nothing)")
-        job_list = _fix(job_list, selection, fix, unsafe_fixes, _split(fix_only))
+        job_list = _fix(job_list, selection, fix, unsafe_fixes, _split(fix_only), limit)
         if diff or any(job.data is not None for job in job_list):
             plan = [(name, STDERR if target == STDOUT else target) for name, target in plan]
     results = lint_jobs(job_list, selection, jobs or automatic_workers(len(job_list)))
@@ -288,8 +321,14 @@ def check(
     _write_outputs(plan, report, no_color)
     for crash in crashes:
         click.echo(f"dlint: internal error: {crash}", err=True)
-    if not files:
+    unread = sum(1 for result in results if result.read_error is not None)
+    if not files and not unlisted:
         click.echo("dlint: no Dockerfiles found", err=True)
+    elif unread == len(results):
+        reasons = [f"{unread} file{'s' if unread != 1 else ''} could not be read"] if unread else []
+        reasons += ["see the warnings above"] if unlisted else []
+        click.echo(f"dlint: error: nothing could be linted: {'; '.join(reasons)}", err=True)
+        return EXIT_USAGE
     if crashes:
         return EXIT_INTERNAL
     return EXIT_FINDINGS if selection.fails(f.level for f in findings) else EXIT_CLEAN
@@ -368,8 +407,11 @@ def _add_shellcheck(
         start += count
 
 
-def _expand_targets(targets: list[str], exclusions: Exclusions) -> list[str]:
-    """Paths to lint; '-' (stdin) is kept as it is."""
+def _expand_targets(
+    targets: list[str], exclusions: Exclusions, on_problem: Callable[[str], None]
+) -> list[str]:
+    """Paths to lint; '-' (stdin) is kept as it is. ``on_problem`` hears of what a directory
+    search could not list or would not read."""
     from .files import find_dockerfiles
 
     expanded: list[str] = []
@@ -377,45 +419,63 @@ def _expand_targets(targets: list[str], exclusions: Exclusions) -> list[str]:
         if target == "-":
             expanded.append(target)
         else:
-            expanded.extend(find_dockerfiles([target], exclusions))
+            expanded.extend(find_dockerfiles([target], exclusions, on_problem))
     return expanded
 
 
 def _fix(
-    jobs: list[Job], selection: Selection, write: bool, unsafe: bool, only: list[str]
+    jobs: list[Job],
+    selection: Selection,
+    write: bool,
+    unsafe: bool,
+    only: list[str],
+    limit: int,
 ) -> list[Job]:
     """Fix each file (--fix) or print what would change (--diff); fixed stdin goes to stdout.
 
-    Files are rewritten atomically (a temporary file in the same directory, then a rename),
-    keeping their mode. Returns the jobs to lint afterwards: stdin's with the fixed text.
+    Files are rewritten atomically (see :func:`_write_atomically`); a file that cannot be
+    written is left as it was, and said so. A file over the size limit is not fixed, and
+    standard input over it goes through to standard output unchanged: ``--fix -`` in a pipe
+    must never lose input. Returns the jobs to lint afterwards: stdin's with the fixed text.
     """
-    from .fixing import fix_bytes, wanted_fixes
+    from .fixing import FixOutcome, fix_bytes, wanted_fixes
 
     wanted = wanted_fixes(unsafe, only, selection)
     fixed_findings = fixed_files = 0
     updated = []
     for job in jobs:
-        data = job.data if job.data is not None else _read(job.path)
-        outcome = fix_bytes(data, job.display, selection, job.context, wanted) if data else None
-        if outcome is not None and outcome.skipped:
+        data, skipped = (job.data, None) if job.data is not None else _read(job.path, limit)
+        if data is not None and len(data) > limit:
+            skipped = TOO_LARGE_TO_FIX
+        outcome = FixOutcome(None, 0, skipped)
+        if data and not skipped:
+            outcome = fix_bytes(data, job.display, selection, job.context, wanted)
+        if outcome.skipped:
             click.echo(f"dlint: {job.display}: {outcome.skipped}", err=True)
-        if outcome is None or outcome.data is None:
+        if outcome.data is None:
             if job.data is not None and write:
                 sys.stdout.buffer.write(job.data)
+                if len(job.data) > limit:
+                    _pass_through_stdin()
             updated.append(job)
             continue
-        fixed_findings += outcome.fixed
-        fixed_files += 1
         if not write:
             assert data is not None
             sys.stdout.write(_unified_diff(job.display, data, outcome.data))
-            updated.append(job)
         elif job.data is not None:
             sys.stdout.buffer.write(outcome.data)
-            updated.append(dataclasses.replace(job, data=outcome.data))
+            job = dataclasses.replace(job, data=outcome.data)
         else:
-            _write_atomically(Path(job.path), outcome.data)
-            updated.append(job)
+            try:
+                _write_atomically(Path(job.path), outcome.data)
+            except OSError as error:
+                reason = error.strerror or type(error).__name__
+                click.echo(f"dlint: {job.display}: fixes not written: {reason}", err=True)
+                updated.append(job)
+                continue
+        fixed_findings += outcome.fixed
+        fixed_files += 1
+        updated.append(job)
     verb = "fixed" if write else "would fix"
     findings = "finding" if fixed_findings == 1 else "findings"
     files = "file" if fixed_files == 1 else "files"
@@ -423,11 +483,29 @@ def _fix(
     return updated
 
 
-def _read(path: str) -> bytes | None:
+TOO_LARGE_TO_FIX = "over the size limit (--max-file-size): not fixed"
+
+
+def _read(path: str, limit: int) -> tuple[bytes | None, str | None]:
+    """The file's bytes for fixing, or None and why it is not fixed (nothing to say when it
+    cannot be read: the lint that follows reports that)."""
+    from .engine import FileTooLarge, read_file
+
     try:
-        return Path(path).read_bytes()
+        return read_file(path, limit), None
+    except FileTooLarge:
+        return None, TOO_LARGE_TO_FIX
     except OSError:
-        return None
+        return None, None
+
+
+def _pass_through_stdin() -> None:
+    """Copy the rest of standard input to standard output a chunk at a time: input over the
+    size limit goes back whole without being held in memory."""
+    import shutil
+
+    sys.stdout.buffer.flush()
+    shutil.copyfileobj(sys.stdin.buffer, sys.stdout.buffer)
 
 
 def _unified_diff(display: str, before: bytes, after: bytes) -> str:
@@ -439,28 +517,47 @@ def _unified_diff(display: str, before: bytes, after: bytes) -> str:
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
-    """Replace ``path``'s content by ``data`` in one rename, keeping the file's mode."""
+    """Replace ``path``'s content by ``data`` in one rename, so that a reader, a crash or an
+    interruption sees the old file or the new one, never a part, and no temporary file stays.
+
+    The temporary file is written in the directory of the file the path resolves to (a
+    symlinked Dockerfile keeps its link, and its target gets the fixes), flushed to disk
+    before the rename, and given the file's mode, and its owner when this process may.
+    """
     import tempfile
 
-    mode = path.stat().st_mode & 0o7777
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    target = Path(os.path.realpath(path))
+    info = target.stat()
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temporary, info.st_mode & 0o7777)
+        if hasattr(os, "chown") and (info.st_uid, info.st_gid) != _owner(temporary):
+            with contextlib.suppress(OSError):
+                os.chown(temporary, info.st_uid, info.st_gid)
+        os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
 
 
-def _job(target: str, context_dir: str | None, stdin_filename: str | None) -> Job:
+def _owner(path: str) -> tuple[int, int]:
+    info = os.stat(path)
+    return info.st_uid, info.st_gid
+
+
+def _job(target: str, context_dir: str | None, stdin_filename: str | None, limit: int) -> Job:
+    """A file to lint; standard input is read here, at most one byte over the size limit
+    (the linter then reports it as too large, and reads no more of it)."""
     from .runner import Job
 
     if target == "-":
         display = stdin_filename or "-"
         context = Path(context_dir or (Path(display).parent if stdin_filename else "."))
-        return Job(target, display, context, sys.stdin.buffer.read())
+        return Job(target, display, context, sys.stdin.buffer.read(limit + 1))
     return Job(target, target, Path(context_dir) if context_dir else Path(target).parent)
 
 
@@ -481,25 +578,31 @@ def _write_outputs(plan: list[tuple[str, str]], report: Report, no_color: bool) 
 
 @cli.command()
 @click.argument("path")
+@MAX_FILE_SIZE_OPTION
 @click.option("--stdin-filename", metavar="NAME", help="File name to report for '-' (stdin).")
-def parse(path: str, stdin_filename: str | None) -> int:
+def parse(path: str, max_file_size: int | None, stdin_filename: str | None) -> int:
     """Print the parsed Dockerfile (instructions, stages, problems) as JSON."""
     import json
 
     from .dump import dump
+    from .engine import DEFAULT_MAX_FILE_SIZE, FileTooLarge, read_file
     from .lexer import lex
     from .model import build_model
     from .source import decode
 
-    if path == "-":
-        data = sys.stdin.buffer.read()
-        display = stdin_filename or "-"
-    else:
-        try:
-            data = Path(path).read_bytes()
-        except OSError as error:
-            raise UsageProblem(f"cannot read {path}: {error.strerror}") from None
-        display = path
+    limit = max_file_size or DEFAULT_MAX_FILE_SIZE
+    try:
+        if path == "-":
+            data = sys.stdin.buffer.read(limit + 1)
+            if len(data) > limit:
+                raise FileTooLarge(None, limit)
+        else:
+            data = read_file(path, limit)
+    except FileTooLarge as error:
+        raise UsageProblem(f"{path}: {error} (--max-file-size)") from None
+    except OSError as error:
+        raise UsageProblem(f"cannot read {path}: {error.strerror}") from None
+    display = (stdin_filename or "-") if path == "-" else path
     dockerfile = lex(decode(data, display))
     sys.stdout.write(json.dumps(dump(dockerfile, build_model(dockerfile)), indent=2) + "\n")
     return EXIT_CLEAN

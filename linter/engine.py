@@ -8,10 +8,15 @@ by the parse-error rule like any other finding, so selection, pragmas and levels
 from __future__ import annotations
 
 import dataclasses
+import errno
+import os
+import re
+import stat
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .api import Context, Finding, Level, Rule
 from .buildcontext import BuildContext
@@ -33,6 +38,8 @@ class FileResult:
 
     ``shell_bodies`` are the file's scripts for ShellCheck, checked later together with every
     other file's (see :func:`add_shellcheck`); ``pragmas`` are kept to filter those findings.
+    ``read_error`` says why the file could not be read at all (its DL1000 finding says so
+    too): a run in which no file could be read has linted nothing, and exits 2.
     """
 
     path: str
@@ -41,23 +48,137 @@ class FileResult:
     internal_errors: list[str] = field(default_factory=list)
     shell_bodies: list[ShellBody] = field(default_factory=list)
     pragmas: Pragmas | None = None
+    read_error: str | None = None
+
+
+# The largest file read, unless ``--max-file-size`` or the ``max-file-size`` key says
+# otherwise: real Dockerfiles are a few kilobytes, and a larger file is generated or hostile
+# data whose linting would only cost time and memory.
+DEFAULT_MAX_FILE_SIZE = 10_000_000
+# The key of the limit in the configuration and in ``Selection.options``.
+MAX_FILE_SIZE = "max-file-size"
+_SIZE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(?:([kmg])(i)?)?b?\s*", re.IGNORECASE)
+_NONBLOCKING = getattr(os, "O_NONBLOCK", 0)
+
+
+class FileTooLarge(Exception):
+    """A file over the size limit; ``size`` is None when it is only known to be larger."""
+
+    def __init__(self, size: int | None, limit: int) -> None:
+        shown = f"file is {size:,} bytes," if size is not None else "file is"
+        super().__init__(f"{shown} larger than the {format_size(limit)} limit")
+        self.size = size
+        self.limit = limit
+
+
+def parse_size(value: str | int) -> int:
+    """Bytes in ``10MB``, ``512k``, ``1.5 MiB`` or ``4096`` (SI units; ``Ki``/``Mi``/``Gi``
+    are powers of 1024). Raises ValueError for anything else, or a size under one byte."""
+    if isinstance(value, bool):
+        raise ValueError(f"invalid size: {value!r}")
+    if isinstance(value, int):
+        size = value
+    else:
+        match = _SIZE.fullmatch(value)
+        if match is None:
+            raise ValueError(f"invalid size {value!r}: expected a number such as 10MB or 512k")
+        number, prefix, binary = match.groups()
+        power = " kmg".index(prefix.lower()) if prefix else 0
+        size = int(float(number) * (1024 if binary else 1000) ** power)
+    if size < 1:
+        raise ValueError(f"invalid size {value!r}: it must be at least one byte")
+    return size
+
+
+def format_size(size: int) -> str:
+    """A size for messages: ``10 MB``, ``52.4 MB``, ``3 bytes``."""
+    for factor, unit in ((10**9, "GB"), (10**6, "MB"), (10**3, "kB")):
+        if size >= factor:
+            return f"{size / factor:.1f}".removesuffix(".0") + f" {unit}"
+    return f"{size} byte" + ("" if size == 1 else "s")
+
+
+def file_size_limit(options: Mapping[str, Any]) -> int:
+    """The size limit of a run: ``max-file-size`` from the options, else the default."""
+    value = options.get(MAX_FILE_SIZE, DEFAULT_MAX_FILE_SIZE)
+    return parse_size(value) if isinstance(value, (str, int)) else DEFAULT_MAX_FILE_SIZE
+
+
+def read_file(path: Path | str, limit: int) -> bytes:
+    """A file's bytes, never more than ``limit`` of them.
+
+    Raises :class:`FileTooLarge` over the limit, without reading a regular file whose size
+    says so, and OSError when the file cannot be read. The open does not block (a named pipe
+    nobody writes to reads as empty), and the read stops after ``limit + 1`` bytes whatever the
+    file claims, so a device such as ``/dev/zero`` or a file that grows cannot exhaust memory.
+    """
+    descriptor = os.open(path, os.O_RDONLY | _NONBLOCKING | getattr(os, "O_CLOEXEC", 0))
+    with os.fdopen(descriptor, "rb", buffering=0) as stream:
+        info = os.fstat(descriptor)
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+        if stat.S_ISREG(info.st_mode) and info.st_size > limit:
+            raise FileTooLarge(info.st_size, limit)
+        if _NONBLOCKING:
+            os.set_blocking(descriptor, True)
+        chunks = []
+        remaining = limit + 1
+        while remaining > 0:
+            chunk = stream.read(min(remaining, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            remaining -= len(chunk)
+    data = b"".join(chunks)
+    if len(data) > limit:
+        raise FileTooLarge(None, limit)
+    return data
 
 
 def lint_file(path: Path, display: str, selection: Selection, context: Path | None) -> FileResult:
-    """Read and lint a file; a file that cannot be read is a parse problem, not a crash."""
+    """Read and lint a file; a file that cannot be read, or is over the size limit, is a parse
+    problem (DL1000), not a crash. Every path to a file's bytes comes through here, so the
+    limit holds whoever asks (a tree walk, a named file, a worker process)."""
     try:
-        data = path.read_bytes()
+        data = read_file(path, file_size_limit(selection.options))
+    except FileTooLarge as error:
+        return _not_read(display, _too_large(error), selection, context)
     except OSError as error:
-        problem = Problem(Span(1, 1, 1, 1), f"cannot read file: {error.strerror}", fatal=True)
-        return lint_source(Source(display, (), (problem,), binary=True), selection, context)
+        reason = error.strerror or type(error).__name__
+        result = _not_read(display, f"cannot read file: {reason}", selection, context)
+        return dataclasses.replace(result, read_error=reason)
     return lint_bytes(data, display, selection, context)
 
 
 def lint_bytes(data: bytes, display: str, selection: Selection, context: Path | None) -> FileResult:
+    """Lint a file's bytes (standard input, a fixed text); over the size limit, only say so."""
+    limit = file_size_limit(selection.options)
+    if len(data) > limit:
+        return _not_read(display, _too_large(FileTooLarge(None, limit)), selection, context)
     return lint_source(decode(data, display), selection, context)
 
 
+def _too_large(error: FileTooLarge) -> str:
+    return f"{error}: not read (raise the limit with --max-file-size)"
+
+
+def _not_read(display: str, message: str, selection: Selection, context: Path | None) -> FileResult:
+    problem = Problem(Span(1, 1, 1, 1), message, fatal=True)
+    return lint_source(Source(display, (), (problem,), binary=True), selection, context)
+
+
 def lint_source(source: Source, selection: Selection, context: Path | None) -> FileResult:
+    """Lint a decoded file. A failure of the parser or the model on it is reported as an
+    internal error of this file (exit 3), like a rule's: the other files of the run are
+    still linted and reported, where an exception would lose them all."""
+    try:
+        return _lint_source(source, selection, context)
+    except Exception as error:
+        crash = f"dlint failed on {source.path}: {type(error).__name__}: {error}"
+        return FileResult(source.path, source, [], [crash])
+
+
+def _lint_source(source: Source, selection: Selection, context: Path | None) -> FileResult:
     dockerfile = lex(source)
     check = read_check_directive(dockerfile)
     if check.problems:
