@@ -166,6 +166,7 @@ class Context:
         self._shell_cache: dict[int, ShellScript | None] = {}
         self._startup_cache: dict[int, list[StartupCommand]] = {}
         self._outputs_cache: dict[int, list[StageOutput]] = {}
+        self._copy_source_of: dict[int, CopySource] | None = None
 
     @property
     def path(self) -> str:
@@ -186,6 +187,12 @@ class Context:
     @property
     def copy_sources(self) -> list[CopySource]:
         return self.model.copy_sources
+
+    def copy_source(self, instruction: Instruction) -> CopySource | None:
+        """The ``--from`` source of a ``COPY`` (None for other instructions)."""
+        if self._copy_source_of is None:
+            self._copy_source_of = {id(s.instruction): s for s in self.model.copy_sources}
+        return self._copy_source_of.get(id(instruction))
 
     def state(self, instruction: Instruction) -> State:
         """ENV, ARG, USER, WORKDIR and SHELL in effect when ``instruction`` runs."""
@@ -281,7 +288,9 @@ class Context:
         for raw_key, raw_value, span in raw:
             key = self.expand(instruction, raw_key)
             value = self.expand(instruction, raw_value)
-            key_span = Span(span.line, span.column, span.line, span.column + len(raw_key))
+            key_span = span  # a key continued onto another line: the whole pair
+            if span.line == span.end_line:
+                key_span = Span(span.line, span.column, span.line, span.column + len(raw_key))
             pairs.append(
                 KeyValue(
                     key.value if key.complete else None,

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from .api import Context, StageOutput
 from .buildcontext import BuildContext
+from .engine import DEFAULT_MAX_FILE_SIZE, FileTooLarge, read_file
 from .lexer import lex
 from .model import Stage, build_model
 from .source import decode
@@ -37,7 +38,11 @@ def expected_artifacts(
     build_args: Mapping[str, str] | None = None,
 ) -> list[ExpectedArtifact]:
     """The artifacts the image built from ``dockerfile`` (stage ``target``) should contain."""
-    document = lex(decode(dockerfile.read_bytes(), str(dockerfile)))
+    try:
+        data = read_file(dockerfile, DEFAULT_MAX_FILE_SIZE)
+    except (OSError, FileTooLarge):
+        return []  # smoke reports an unreadable Dockerfile itself, before building
+    document = lex(decode(data, str(dockerfile)))
     model = build_model(document, build_args)
     if not model.stages:
         return []

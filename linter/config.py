@@ -37,6 +37,7 @@ OPTIONS: dict[str, tuple[str, Any]] = {
         ),
     ),
     "strict-labels": ("true or false", lambda value: isinstance(value, bool)),
+    "max-file-size": ("a size such as 10MB, 512k or a number of bytes", lambda v: _size(v)),
 }
 KEYS = (
     *("ignore", "select", "failure-threshold", "levels", "per-file-ignores", "exclude"),
@@ -75,6 +76,19 @@ class Settings:
     warnings: tuple[str, ...] = ()
     root: Path | None = None
     path: Path | None = None
+
+
+def _size(value: object) -> bool:
+    """Whether ``value`` is a size ``--max-file-size`` accepts."""
+    from .engine import parse_size
+
+    if not isinstance(value, (str, int)):
+        return False
+    try:
+        parse_size(value)
+    except ValueError:
+        return False
+    return True
 
 
 def find_config(start: Path) -> Path | None:

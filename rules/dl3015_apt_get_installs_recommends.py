@@ -55,14 +55,19 @@ class AptGetInstallsRecommends(Rule):
     instructions = frozenset({"RUN"})
     fixable = "unsafe"
 
+    def __init__(self) -> None:
+        self._recommends_off: set[int] = set()  # stages where a RUN so far turned them off
+
     def check(self, instruction: Instruction, ctx: Context) -> Iterator[Finding]:
+        configured = self._configured(instruction, ctx)
+        self._note_configuration(instruction, ctx)
         if not mentions(instruction, "apt-get"):
             return
         expand = partial(ctx.expand, instruction)
         script = ctx.shell(instruction)
         line_text = ctx.dockerfile.source.line_text
         for read in invocations(run_commands(instruction, script), "apt-get", expand=expand):
-            if not read.installs or self._disabled(read) or self._configured(instruction, ctx):
+            if not read.installs or self._disabled(read) or configured:
                 continue
             edit = option_insertion(
                 read, "--no-install-recommends", line_text, script is None, after_options=True
@@ -82,16 +87,17 @@ class AptGetInstallsRecommends(Rule):
         values = (*read.option_values("-o", "--option"), *(w.value for w in read.arguments))
         return any(NO_RECOMMENDS.match(value) for value in values)
 
-    @staticmethod
-    def _configured(instruction: Instruction, ctx: Context) -> bool:
+    def _note_configuration(self, instruction: Instruction, ctx: Context) -> None:
+        text = instruction.text.text
+        stage = ctx.stage(instruction)
+        if stage is not None and "Install-Recommends" in text and NO_RECOMMENDS.search(text):
+            self._recommends_off.add(stage.index)
+
+    def _configured(self, instruction: Instruction, ctx: Context) -> bool:
         """Whether an earlier RUN of the stage (or its parents) turned recommends off."""
         stage = ctx.stage(instruction)
         while stage is not None:
-            for earlier in stage.instructions:
-                if earlier.index >= instruction.index or earlier.keyword != "RUN":
-                    continue
-                text = earlier.text.text
-                if "Install-Recommends" in text and NO_RECOMMENDS.search(text):
-                    return True
+            if stage.index in self._recommends_off:
+                return True
             stage = stage.parent
         return False

@@ -1,4 +1,4 @@
-from dockerfile_dlint.api import Context, Finding, Instruction, Level, Rule
+from dockerfile_dlint.api import Context, Finding, Instruction, Level, Rule, Stage
 
 
 class DuplicateStageName(Rule):
@@ -37,11 +37,14 @@ class DuplicateStageName(Rule):
     instructions = frozenset({"FROM"})
     onbuild = False
 
+    def __init__(self) -> None:
+        self._first_named: dict[str, Stage] = {}  # stage name -> the first stage with it
+
     def check(self, instruction: Instruction, ctx: Context) -> list[Finding]:
         stage = ctx.stage(instruction)
         if stage is None or stage.name is None or stage.name_span is None:
             return []
-        first = next(other for other in ctx.stages if other.name == stage.name)
+        first = self._first_named.setdefault(stage.name, stage)
         if first is stage:
             return []
         message = f"stage name {stage.name} is already used on line {first.from_instruction.line}"

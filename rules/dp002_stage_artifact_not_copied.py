@@ -75,12 +75,14 @@ class StageArtifactNotCopied(Rule):
 
     def finish(self, ctx: Context) -> list[Finding]:
         findings = []
+        by_consumer: dict[int, dict[int, list[CopySource]]] = {}
+        for source in ctx.copy_sources:
+            consumer_stage = ctx.stage(source.instruction)
+            if source.stage is not None and consumer_stage is not None:
+                copies = by_consumer.setdefault(consumer_stage.index, {})
+                copies.setdefault(source.stage.index, []).append(source)
         for consumer in ctx.stages:
-            copies: dict[int, list[CopySource]] = {}
-            for source in ctx.copy_sources:
-                if source.stage is not None and ctx.stage(source.instruction) is consumer:
-                    copies.setdefault(source.stage.index, []).append(source)
-            for producer_index, group in copies.items():
+            for producer_index, group in by_consumer.get(consumer.index, {}).items():
                 findings += self._copies(ctx, ctx.stages[producer_index], group)
             if consumer.parent is not None:
                 findings += self._built_from(ctx, consumer, consumer.parent)

@@ -200,7 +200,7 @@ class UserBinNotOnPath(Rule):
         self, ctx: Context, copy: Instruction, installed: dict[int, dict[str, Installed]]
     ) -> dict[str, Installed]:
         """Scripts a ``COPY --from`` brings along with the user base they live in."""
-        source = next((s for s in ctx.copy_sources if s.instruction is copy), None)
+        source = ctx.copy_source(copy)
         if source is None or source.stage is None:
             return {}
         theirs = installed.get(source.stage.index, {})

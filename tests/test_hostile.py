@@ -86,10 +86,6 @@ def test_the_limit_comes_from_the_settings_too() -> None:
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="config.py does not know the max-file-size key yet (requested from the lead)",
-)
 def test_the_limit_comes_from_the_configuration_file(tmp_path: Path) -> None:
     (tmp_path / ".dlint.toml").write_text('max-file-size = "1k"\n')
     (tmp_path / "Dockerfile").write_text(PADDED)

@@ -344,25 +344,13 @@ def pending_utf16_span(span: Span, source: Source) -> bool:
     return source.binary and span == Span(1, 1, 1, 3)
 
 
-def pending_continued_key(span: Span, source: Source) -> bool:
-    """A known bug of Context.key_values, tolerated while its fix is pending: the key of an
-    ENV or LABEL pair continued on the next line gets a one-line span that runs past the end
-    of its line (see test_a_continued_label_key_is_reported_inside_the_file). Remove with
-    the fix."""
-    text = source.line_text(span.line)
-    continued = text.rstrip(" \t").endswith(("\\", "`"))
-    return span.line == span.end_line and span.end_column > len(text) + 1 and continued
-
-
 def check_everything(data: bytes, context: Path | None, tolerate_pending: bool = True) -> None:
     selection = every_rule()
     result = lint_bytes(data, "Dockerfile", selection, context)
     assert result.internal_errors == []
     for finding in result.findings:
         span, source = finding.span, result.source
-        if tolerate_pending and (
-            pending_utf16_span(span, source) or pending_continued_key(span, source)
-        ):
+        if tolerate_pending and pending_utf16_span(span, source):
             continue
         assert_inside(span, source, f"{finding.code} {finding.message!r}")
     assert summary(lint_bytes(data, "Dockerfile", selection, context)) == summary(result)
@@ -422,10 +410,6 @@ def test_a_heredoc_with_no_line_left_lies_inside_the_file(text: str) -> None:
         assert_inside(heredoc.span, parsed.source, f"heredoc {heredoc.name}")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Context.key_values: a key continued on the next line gets a one-line span",
-)
 def test_a_continued_label_key_is_reported_inside_the_file() -> None:
     check_everything(b"FROM a\nLABEL Ab\\\ncd=x\n", None, tolerate_pending=False)
 

@@ -310,3 +310,8 @@ def test_sarif_describes_shellcheck_codes(tmp_path: Path) -> None:
     for found in run["results"]:
         assert rules[found["ruleIndex"]]["id"] == found["ruleId"]
     assert rules[run["results"][0]["ruleIndex"]]["helpUri"].endswith("/SC2086")
+
+
+def test_very_long_scripts_are_not_given_to_shellcheck() -> None:
+    chain = " && ".join(f"echo {number}" for number in range(12_000))
+    assert bodies_of(f"FROM debian:12\nRUN {chain}\nRUN echo $A\n")[0].line == 3

@@ -938,7 +938,20 @@ def ships(stage: Stage | None, stages: Sequence[Stage]) -> bool:
     """
     if stage is None or not stages or stage is stages[-1]:
         return True
-    return any(other.parent is stage for other in stages)
+    return stage.index in _built_on(stages)
+
+
+# The stages of the file last asked about, and the indexes of those another stage is built
+# on: asked once per RUN, a scan each time would be quadratic in the number of stages.
+_last_built_on: tuple[Sequence[Stage], frozenset[int]] | None = None
+
+
+def _built_on(stages: Sequence[Stage]) -> frozenset[int]:
+    global _last_built_on
+    if _last_built_on is None or _last_built_on[0] is not stages:
+        parents = frozenset(s.parent.index for s in stages if s.parent is not None)
+        _last_built_on = (stages, parents)
+    return _last_built_on[1]
 
 
 def unpinned_rpm_packages(
