@@ -562,16 +562,17 @@ def _job(target: str, context_dir: str | None, stdin_filename: str | None, limit
 
 
 def _write_outputs(plan: list[tuple[str, str]], report: Report, no_color: bool) -> None:
-    from .report import render
+    from .report import write
 
     for output_format, target in plan:
         if target in (STDOUT, STDERR):
             stream = sys.stdout if target == STDOUT else sys.stderr
             terminal = not no_color and "NO_COLOR" not in os.environ and stream.isatty()
-            stream.write(render(output_format, dataclasses.replace(report, color=terminal)))
+            write(output_format, dataclasses.replace(report, color=terminal), stream)
             continue
         try:
-            Path(target).write_text(render(output_format, report), encoding="utf-8")
+            with open(target, "w", encoding="utf-8") as output:
+                write(output_format, report, output)
         except OSError as error:
             raise UsageProblem(f"cannot write {target}: {error.strerror}") from None
 

@@ -1,7 +1,8 @@
 """Output formats for findings: ``text`` for people, the others for tools and CI servers.
 
 Each format is a module with ``render(report) -> str``, imported only when it is asked for, so
-that the check path of a pre-commit hook loads the text renderer and nothing else.
+that the check path of a pre-commit hook loads the text renderer and nothing else. A format
+whose document can be large also has ``write(report, stream)``, which writes it piece by piece.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
     from ..api import Finding, Level, Rule
@@ -44,3 +45,11 @@ def render(format_name: str, report: Report) -> str:
     module = importlib.import_module(f"{__name__}.{FORMATS[format_name]}")
     text: str = module.render(report)
     return text
+
+
+def write(format_name: str, report: Report, stream: TextIO) -> None:
+    module = importlib.import_module(f"{__name__}.{FORMATS[format_name]}")
+    if hasattr(module, "write"):
+        module.write(report, stream)
+    else:
+        stream.write(module.render(report))

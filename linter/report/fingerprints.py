@@ -20,7 +20,7 @@ from .locations import repository_path
 def fingerprints(report: Report) -> list[str]:
     """One fingerprint per finding of ``report``, in the same order."""
     sources = {result.path: result.source for result in report.results}
-    seen: Counter[tuple[str, str, str]] = Counter()
+    seen: Counter[bytes] = Counter()  # digests of the keys: a line's text can be long
     prints = []
     for finding in report.findings:
         source = sources.get(finding.path)
@@ -31,8 +31,9 @@ def fingerprints(report: Report) -> list[str]:
             else []
         )
         key = (finding.code, repository_path(finding.path), " ".join(" ".join(lines).split()))
-        occurrence = seen[key]
-        seen[key] += 1
+        key_digest = hashlib.sha256("\0".join(key).encode()).digest()
+        occurrence = seen[key_digest]
+        seen[key_digest] += 1
         digest = hashlib.sha256("\0".join((*key, str(occurrence))).encode())
         prints.append(digest.hexdigest())
     return prints
