@@ -7,7 +7,9 @@ size, and never raise: a missing or unreadable file is simply not there.
 
 from __future__ import annotations
 
+import os
 import posixpath
+import stat
 from pathlib import Path
 
 MAX_FILE_BYTES = 1_000_000
@@ -20,19 +22,30 @@ class BuildContext:
         self.root = root.resolve()
 
     def _path(self, relative: str) -> Path | None:
+        if "\0" in relative:  # no file has such a name; the OS would refuse it
+            return None
         cleaned = posixpath.normpath("/" + relative.replace("\\", "/")).lstrip("/")
-        path = (self.root / cleaned).resolve()
+        try:
+            path = (self.root / cleaned).resolve()
+        except (OSError, RuntimeError):  # a symlink loop, a name too long
+            return None
         if path != self.root and self.root not in path.parents:
             return None
         return path
 
     def exists(self, relative: str) -> bool:
-        path = self._path(relative)
-        return path is not None and path.exists()
+        return self._mode(relative) is not None
 
     def is_file(self, relative: str) -> bool:
+        mode = self._mode(relative)
+        return mode is not None and stat.S_ISREG(mode)
+
+    def _mode(self, relative: str) -> int | None:
         path = self._path(relative)
-        return path is not None and path.is_file()
+        try:
+            return None if path is None else path.stat().st_mode
+        except OSError:
+            return None
 
     def is_executable(self, relative: str) -> bool:
         """Whether the file has an execute bit (what COPY keeps unless --chmod says otherwise)."""
@@ -43,12 +56,17 @@ class BuildContext:
             return False
 
     def read_text(self, relative: str) -> str | None:
-        """The file's text (invalid UTF-8 replaced), or None when absent or unreadable."""
+        """The file's text (invalid UTF-8 replaced), or None when absent, unreadable or not a
+        regular file (the open does not block on a named pipe, and a device is never read)."""
         path = self._path(relative)
         if path is None:
             return None
+        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
         try:
-            with path.open("rb") as handle:
+            descriptor = os.open(path, flags)
+            with os.fdopen(descriptor, "rb") as handle:
+                if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+                    return None
                 data = handle.read(MAX_FILE_BYTES + 1)
         except OSError:
             return None

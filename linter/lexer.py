@@ -10,7 +10,6 @@ line. Where BuildKit stops at an error, dlint records a problem and goes on.
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 from dataclasses import replace
@@ -52,7 +51,6 @@ class _Lexer:
         self.source = source
         self.lines = source.lines
         self.escape = "\\"
-        self.continuation = _continuation_pattern(self.escape)
         self.directives_done = False
         self.directives: list[Directive] = []
         self.instructions: list[Instruction] = []
@@ -108,7 +106,6 @@ class _Lexer:
                 self.problems.append(Problem(span, message))
                 return
             self.escape = value
-            self.continuation = _continuation_pattern(value)
         self.directives.append(Directive(name, value, span))
 
     def _comment(self, content: str, line: int, indent: int) -> None:
@@ -136,8 +133,8 @@ class _Lexer:
             body, continued = self._trim_continuation(line)
             parts.append(MappedText.single(body, index, 1))
         joined = MappedText.join(parts)
-        end = Span(index, len(lines[index - 1]) + 1, index, len(lines[index - 1]) + 1)
-        instruction = self._split(joined, Span(start_line, indent + 1, end.line, end.column))
+        span = Span(start_line, indent + 1, index, len(lines[index - 1]) + 1)
+        instruction = self._split(joined, span)
         if instruction.effective.keyword in HEREDOC_INSTRUCTIONS and not instruction.effective.json:
             heredocs, index = self._heredocs(instruction.effective, index)
             if heredocs:
@@ -147,10 +144,12 @@ class _Lexer:
         return index
 
     def _trim_continuation(self, line: str) -> tuple[str, bool]:
-        match = self.continuation.search(line)
-        if match is None:
+        """The line without its continuation (the escape character, then blanks), and whether
+        it had one."""
+        content = line.rstrip(" \t")
+        if not content.endswith(self.escape):
             return line, False
-        return line[: match.start()], True
+        return content[:-1], True
 
     def _split(self, joined: MappedText, span: Span) -> Instruction:
         """Keyword, flags and arguments of an instruction's joined text."""
@@ -195,6 +194,8 @@ class _Lexer:
         if keyword in KNOWN_INSTRUCTIONS:
             return
         message = f"unknown instruction: {keyword_text}" if keyword_text else "empty instruction"
+        import difflib  # only for a misspelt keyword: not on the path of a valid file
+
         close = difflib.get_close_matches(keyword, KNOWN_INSTRUCTIONS, n=1, cutoff=0.7)
         if close:
             message += f" (did you mean {close[0]}?)"
@@ -272,10 +273,6 @@ class _Lexer:
             body = MappedText.join(parts) if parts else MappedText("", ((0, body_start + 1, 1),))
             heredocs.append(Heredoc(name, quoted, chomp, fd, marker, body, span, terminated))
         return heredocs, index
-
-
-def _continuation_pattern(escape: str) -> re.Pattern[str]:
-    return re.compile(re.escape(escape) + r"[ \t]*$")
 
 
 def _reject_constant(name: str) -> None:

@@ -309,6 +309,8 @@ class _Walk:
         starts: list[int] = []
         assignments: list[Word] = []
         redirect_nodes: list[Node] = []
+        simple = node.type == "command"
+        char = self.char
         pending = node.children[::-1]
         while pending:
             child = pending.pop()
@@ -320,17 +322,18 @@ class _Walk:
                 pending.extend(child.children[::-1])
             elif kind in ("ERROR", "comment") or child.start_byte == child.end_byte:
                 stack.append((child, scope))
-            elif kind == "variable_assignment" and not words and node.type == "command":
+            elif kind == "variable_assignment" and not words and simple:
                 assignments.append(self._word(child))
                 stack.extend((part, scope) for part in child.named_children)
-            elif child.is_named or node.type != "command":
-                word = self._word(child)
+            elif child.is_named or not simple:
+                start = char(child.start_byte)
+                word = self._word_at(start, char(child.end_byte))
                 words.append(word)
-                starts.append(self.char(child.start_byte))
+                starts.append(start)
                 if "(" in word.raw or "`" in word.raw:  # $( <( >( or backticks
                     parts = child.named_children if kind in _ASSIGNMENTS else [child]
                     stack.extend((part, scope) for part in parts)
-        if node.type == "command" and len(words) > 1 and words[0].value == "time":
+        if simple and len(words) > 1 and words[0].value == "time":
             keep = next((i for i in range(1, len(words)) if words[i].value != "-p"), len(words))
             words, starts = words[keep:], starts[keep:]
         redirect_nodes.extend(self._owned_redirects.get(node.id, ()))
@@ -443,7 +446,10 @@ class _Walk:
         return self.script.text[self.char(node.start_byte) : self.char(node.end_byte)]
 
     def _word(self, node: Node) -> Word:
-        start, end = self.char(node.start_byte), self.char(node.end_byte)
+        return self._word_at(self.char(node.start_byte), self.char(node.end_byte))
+
+    def _word_at(self, start: int, end: int) -> Word:
+        """The word at text[start:end]."""
         raw = self.script.text[start:end]
         span = self.script.span(start, end)
         if NEEDS_UNQUOTING.search(raw) is None:

@@ -9,18 +9,26 @@ exclusive (the column just after the last character), as in SARIF.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 BOM = "\ufeff"
 _BINARY_SHARE = 0.10
-_CONTROL_OK = frozenset("\t\n\r\f\v")
+# Characters that do not occur in text: replacement characters (undecodable bytes) and control
+# characters other than tab, newline, vertical tab, form feed and carriage return.
+_NOT_TEXT = re.compile(r"[\ufffd\x00-\x08\x0e-\x1f]")
 
 
-@dataclass(frozen=True, slots=True, order=True)
-class Span:
-    """A region of the file: start line:column to end line:column (end column exclusive)."""
+class Span(NamedTuple):
+    """A region of the file: start line:column to end line:column (end column exclusive).
+
+    A named tuple rather than a frozen dataclass: every word, flag and command has a span, a
+    run over a monorepo makes millions, and a tuple is made in half the time. It is as
+    immutable, and compares and sorts the same (field by field).
+    """
 
     line: int
     column: int
@@ -71,10 +79,9 @@ class MappedText:
 
     text: str
     pieces: tuple[tuple[int, int, int], ...]
-    _starts: tuple[int, ...] = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "_starts", tuple(p[0] for p in self.pieces))
+    # The offsets of the pieces, searched by position(); made on first use only, since most
+    # texts are one piece (one line) and never need a search.
+    _starts: tuple[int, ...] | None = field(default=None, init=False, repr=False, compare=False)
 
     @classmethod
     def single(cls, text: str, line: int, column: int) -> MappedText:
@@ -101,17 +108,51 @@ class MappedText:
             return line, column + offset - start
         if not pieces:
             return (1, 1)
-        index = max(bisect_right(self._starts, offset) - 1, 0)
-        start, line, column = self.pieces[index]
+        start, line, column = pieces[self._piece_at(offset)]
         return line, column + offset - start
 
     def span(self, start: int, end: int) -> Span:
         """The file region of text[start:end]."""
-        line, column = self.position(start)
+        pieces = self.pieces
+        if len(pieces) == 1:  # most text lies on one line: no search
+            piece_start, line, column = pieces[0]
+            column += start - piece_start
+            return Span(line, column, line, column + max(end - start, 0))
+        if not pieces:  # only an empty text has no pieces: position() gives 1:1 for all
+            return Span(1, 1, 1, 1 if end <= start else 2)
+        starts = self._offsets()
+        first = max(bisect_right(starts, start) - 1, 0)
+        piece_start, line, column = pieces[first]
+        column += start - piece_start
         if end <= start:
             return Span(line, column, line, column)
-        end_line, end_column = self.position(end - 1)
-        return Span(line, column, end_line, end_column + 1)
+        last = max(bisect_right(starts, end - 1, first) - 1, 0)
+        piece_start, end_line, end_column = pieces[last]
+        return Span(line, column, end_line, end_column + end - piece_start)
+
+    def spans(self, regions: Iterable[tuple[int, int]]) -> list[Span]:
+        """The spans of text[start:end] for many (start, end), each starting at or after the
+        one before: one walk along the pieces instead of a search for each."""
+        pieces = self.pieces
+        if len(pieces) < 2:
+            return [self.span(start, end) for start, end in regions]
+        found = []
+        last_piece = len(pieces) - 1
+        index = 0
+        for start, end in regions:
+            while index < last_piece and pieces[index + 1][0] <= start:
+                index += 1
+            piece_start, line, column = pieces[index]
+            column += start - piece_start
+            if end <= start:
+                found.append(Span(line, column, line, column))
+                continue
+            end_index = index
+            while end_index < last_piece and pieces[end_index + 1][0] < end:
+                end_index += 1
+            piece_start, end_line, end_column = pieces[end_index]
+            found.append(Span(line, column, end_line, end_column + end - piece_start))
+        return found
 
     def slice(self, start: int, end: int) -> MappedText:
         """The sub-text text[start:end] keeping its positions."""
@@ -119,16 +160,29 @@ class MappedText:
         start = min(max(start, 0), end)
         line, column = self.position(start)
         pieces = [(0, line, column)]
-        index = bisect_right(self._starts, start)
+        index = bisect_right(self._offsets(), start)
         while index < len(self.pieces) and self.pieces[index][0] < end:
             offset, piece_line, piece_column = self.pieces[index]
             pieces.append((offset - start, piece_line, piece_column))
             index += 1
         return MappedText(self.text[start:end], tuple(pieces))
 
+    def _offsets(self) -> tuple[int, ...]:
+        starts = self._starts
+        if starts is None:
+            starts = tuple(piece[0] for piece in self.pieces)
+            object.__setattr__(self, "_starts", starts)  # a cache: the value stays the same
+        return starts
+
+    def _piece_at(self, offset: int) -> int:
+        """The index of the piece holding ``offset`` (the first piece for an offset before it)."""
+        return max(bisect_right(self._offsets(), offset) - 1, 0)
+
     @classmethod
     def join(cls, parts: Sequence[MappedText]) -> MappedText:
         """Concatenate mapped texts, keeping each part's positions."""
+        if len(parts) == 1:  # an instruction on one line: the text as it is
+            return parts[0]
         text: list[str] = []
         pieces: list[tuple[int, int, int]] = []
         offset = 0
@@ -162,8 +216,11 @@ def decode(data: bytes, path: str = "Dockerfile") -> Source:
     raw_lines = text.split("\n")
     if raw_lines and raw_lines[-1] == "":
         raw_lines.pop()
-    crlf = any(line.endswith("\r") for line in raw_lines)
-    lines = tuple(line[:-1] if line.endswith("\r") else line for line in raw_lines)
+    crlf = "\r" in text and any(line.endswith("\r") for line in raw_lines)
+    if crlf:
+        lines = tuple(line[:-1] if line.endswith("\r") else line for line in raw_lines)
+    else:
+        lines = tuple(raw_lines)
     nul = text.find("\0")
     if nul >= 0:
         line = text.count("\n", 0, nul) + 1
@@ -194,5 +251,4 @@ def _looks_binary(text: str) -> bool:
     sample = text[:8192]
     if not sample:
         return False
-    odd = sum(1 for ch in sample if ch == "\ufffd" or (ch < " " and ch not in _CONTROL_OK))
-    return odd > _BINARY_SHARE * len(sample)
+    return len(_NOT_TEXT.findall(sample)) > _BINARY_SHARE * len(sample)

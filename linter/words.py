@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import cache
 
 from .source import MappedText, Span
 from .syntax import WHITESPACE, Argument, Flag, Instruction
@@ -55,35 +56,28 @@ def _flag_word(text: str, position: int, stop: int) -> tuple[str, int]:
 
 
 def split_words(text: MappedText, escape: str) -> tuple[Argument, ...]:
-    """Whitespace-separated words, quotes and escapes kept, as BuildKit's parseWords."""
-    source = text.text
-    words = []
-    position = 0
-    length = len(source)
-    while position < length:
-        while position < length and source[position] in WHITESPACE:
-            position += 1
-        if position >= length:
-            break
-        start = position
-        quote = ""
-        while position < length:
-            char = source[position]
-            if quote:
-                if char == quote:
-                    quote = ""
-                elif char == escape and quote != "'":
-                    position += 1
-            elif char in WHITESPACE:
-                break
-            elif char in "'\"":
-                quote = char
-            elif char == escape:
-                position += 1
-            position += 1
-        position = min(position, length)
-        words.append(Argument(source[start:position], text.span(start, position)))
-    return tuple(words)
+    """Whitespace-separated words, quotes and escapes kept, as BuildKit's parseWords.
+
+    One regular expression finds the words (a loop over the characters in Python took 7% of
+    a whole lint), and their spans come from one walk along the text's pieces.
+    """
+    matches = list(_word_pattern(escape).finditer(text.text))
+    spans = text.spans(match.span() for match in matches)
+    return tuple(Argument(match.group(), span) for match, span in zip(matches, spans, strict=True))
+
+
+@cache
+def _word_pattern(escape: str) -> re.Pattern[str]:
+    """One word of parseWords: whitespace ends it outside quotes; the escape character keeps
+    the next character (any, also whitespace) in the word, and does so inside double quotes
+    but not single ones; a quote left open runs to the end of the text."""
+    esc = re.escape(escape)
+    blank = "".join(map(re.escape, WHITESPACE))
+    plain = f"[^{blank}'\"{esc}]+"
+    escaped = f"{esc}.?"
+    double = f'"(?:[^"{esc}]+|{esc}.?)*"?'
+    single = "'[^']*'?"
+    return re.compile(f"(?:{plain}|{escaped}|{double}|{single})+", re.DOTALL)
 
 
 def json_string_arguments(text: MappedText, values: list[str]) -> list[Argument]:

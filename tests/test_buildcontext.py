@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from dockerfile_dlint.buildcontext import MAX_FILE_BYTES, BuildContext
@@ -34,3 +35,19 @@ def test_large_and_unreadable_files_are_absent(tmp_path: Path) -> None:
     context = BuildContext(tmp_path)
     assert context.read_text("big") is None
     assert context.read_text("dir.txt") is None
+
+
+def test_names_the_os_refuses_and_files_that_are_not_regular(tmp_path: Path) -> None:
+    """A NUL in a COPY source (a corrupt Dockerfile), a symlink loop or a named pipe in the
+    context: absent, never an exception, and the pipe is not waited on."""
+    os.mkfifo(tmp_path / "pipe")
+    (tmp_path / "loop").symlink_to(tmp_path / "loop")
+    (tmp_path / "run.sh").write_text("#!/bin/sh\n")
+    context = BuildContext(tmp_path)
+    assert context.read_text("\0run.sh") is None
+    assert not context.exists("\0run.sh") and not context.is_file("run.sh\0")
+    assert not context.is_executable("\0run.sh")
+    assert context.read_text("loop") is None and not context.is_file("loop")
+    assert context.exists("pipe") and not context.is_file("pipe")
+    assert context.read_text("pipe") is None
+    assert context.is_file("run.sh")
