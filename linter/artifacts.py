@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from .api import Context, StageOutput
 from .buildcontext import BuildContext
@@ -21,8 +21,7 @@ from .model import Stage, build_model
 from .source import decode
 
 
-@dataclass(frozen=True, slots=True)
-class ExpectedArtifact:
+class ExpectedArtifact(NamedTuple):
     """A file the final image needs: some file under ``path`` matches ``pattern``."""
 
     path: str

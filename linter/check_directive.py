@@ -21,8 +21,7 @@ rules only.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from .source import Problem, Span
 from .syntax import WHITESPACE, Dockerfile
@@ -38,8 +37,7 @@ _FALSE = frozenset({"0", "f", "F", "FALSE", "false", "False"})
 _MAX_OPTIONS = 3
 
 
-@dataclass(frozen=True)
-class CheckDirective:
+class CheckDirective(NamedTuple):
     """What a ``# check=`` directive asks for; the defaults when there is none."""
 
     skip: frozenset[str] = frozenset()

@@ -7,13 +7,12 @@ written with ``\\n`` line breaks: they are written with the file's own line endi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .source import Span
 
 
-@dataclass(frozen=True, slots=True)
-class Edit:
+class Edit(NamedTuple):
     """Replace ``span`` (end exclusive) with ``text``; an empty span inserts."""
 
     span: Span
@@ -29,8 +28,7 @@ class Edit:
         return cls.insert(line, 1, text + "\n")
 
 
-@dataclass(frozen=True, slots=True)
-class Fix:
+class Fix(NamedTuple):
     """How to repair one finding. ``safe`` fixes keep what the image does; unsafe ones may
     change behaviour (exposure, a command's meaning) and need ``--unsafe-fixes``."""
 

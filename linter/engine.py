@@ -183,7 +183,7 @@ def _lint_source(source: Source, selection: Selection, context: Path | None) -> 
     check = read_check_directive(dockerfile)
     if check.problems:
         problems = (*dockerfile.problems, *check.problems)
-        dockerfile = dataclasses.replace(dockerfile, problems=problems)
+        dockerfile = dockerfile._replace(problems=problems)
     build_context = BuildContext(context) if context else None
     ctx = Context(dockerfile, build_model(dockerfile), build_context, selection.options)
     chosen = [rule for rule in selection.rules if not check.skips(rule)]
@@ -204,7 +204,7 @@ def _lint_source(source: Source, selection: Selection, context: Path | None) -> 
         level = selection.levels.get(finding.code, finding.level)
         if check.raises(rule_class):
             level = Level.ERROR
-        findings.append(dataclasses.replace(finding, level=level, path=source.path))
+        findings.append(finding._replace(level=level, path=source.path))
     findings.sort(key=Finding.sort_key)
     bodies: list[ShellBody] = []
     if selection.shellcheck:

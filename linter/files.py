@@ -21,7 +21,6 @@ import fnmatch
 import os
 import re
 import stat
-import subprocess
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -271,6 +270,8 @@ def _git_listing(top: str, report: ProblemHandler) -> list[str] | None:
 def _git(top: str, *args: str) -> tuple[bytes, bytes] | None:
     """The output and warnings of a git command run in ``top``; None if it fails or git is
     missing. (Messages in the C locale, so that warnings can be read.)"""
+    import subprocess  # only for a tree inside a git work tree, not at every start-up
+
     try:
         done = subprocess.run(
             ["git", "-C", top, *args],

@@ -9,8 +9,7 @@ the same RUN and ``VAR=value`` prefixes included). Output written under a
 from __future__ import annotations
 
 import posixpath
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from .knowledge.tool_outputs import (
     PIP_PACKAGES,
@@ -28,8 +27,7 @@ if TYPE_CHECKING:
     from .api import Context
 
 
-@dataclass(frozen=True, slots=True)
-class StageOutput:
+class StageOutput(NamedTuple):
     """Output of a known tool in a stage: where it is, and which RUN made it."""
 
     stage: Stage

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .syntax import Dockerfile
 
@@ -20,8 +20,7 @@ _PRAGMA = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class Pragmas:
+class Pragmas(NamedTuple):
     """Selectors silenced for the whole file, and per instruction (by instruction index)."""
 
     file_wide: frozenset[str]

@@ -30,8 +30,8 @@ import subprocess
 import sys
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from .api import Context, Level
 from .commands import ONLY_HEREDOC, windows_base, with_heredoc_bodies
@@ -78,8 +78,7 @@ class ShellCheckError(Exception):
     """shellcheck could not be run, or gave output that is not its JSON."""
 
 
-@dataclass(frozen=True, slots=True)
-class ShellBody:
+class ShellBody(NamedTuple):
     """One script to check: its text as the shell gets it, mapped back to the Dockerfile.
 
     ``dialect`` is ShellCheck's name for the shell (``sh``, ``bash``, ``dash``, ``ksh``,
@@ -93,8 +92,7 @@ class ShellBody:
     line: int
 
 
-@dataclass(frozen=True, slots=True)
-class ShellFinding:
+class ShellFinding(NamedTuple):
     """A ShellCheck finding at its place in the Dockerfile; ``code`` reads ``SC2086``."""
 
     code: str
@@ -210,8 +208,7 @@ def _check_files(binary: str, directory: str, indexes: range) -> list[dict[str, 
     return list(comments)
 
 
-@dataclass(frozen=True, slots=True)
-class _Layout:
+class _Layout(NamedTuple):
     """Where the body's lines are in the file shellcheck reads: ``header`` lines of ours
     follow the body's first ``after`` lines (0, or 1 to keep a shebang first)."""
 

@@ -13,8 +13,7 @@ from __future__ import annotations
 import json
 import posixpath
 import re
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from .commands import json_argument_text
 from .imagefiles import find_image_file
@@ -32,8 +31,7 @@ _MAX_SCRIPT_DEPTH = 3
 _SCRIPT_SHEBANG = re.compile(r"#!\s*(?:/usr/bin/env\s+)?\S*?(sh|bash|dash|ash|zsh)\b")
 
 
-@dataclass(frozen=True, slots=True)
-class StartupCommand:
+class StartupCommand(NamedTuple):
     """A command the container runs at start.
 
     ``command``'s spans are in the Dockerfile when ``script`` is None, else in the script

@@ -8,6 +8,7 @@ position found inside a continued instruction points to its own physical line.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from .source import MappedText, Problem, Source, Span
 
@@ -31,8 +32,7 @@ WHITESPACE = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Directive:
+class Directive(NamedTuple):
     """A parser directive such as ``# syntax=docker/dockerfile:1`` (name is lower-case)."""
 
     name: str
@@ -40,16 +40,14 @@ class Directive:
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
-class Comment:
+class Comment(NamedTuple):
     """A comment line; ``text`` is what follows the ``#``."""
 
     text: str
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
-class Flag:
+class Flag(NamedTuple):
     """``--name=value`` (value None for a bare ``--name``) in front of an instruction."""
 
     name: str
@@ -57,16 +55,14 @@ class Flag:
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
-class Argument:
+class Argument(NamedTuple):
     """One argument: a JSON string's value in exec form, a word as written in shell form."""
 
     value: str
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
-class Heredoc:
+class Heredoc(NamedTuple):
     """A here-document of RUN/COPY/ADD: ``<<EOF`` in the instruction, its body below it."""
 
     name: str
@@ -118,8 +114,7 @@ class Instruction:
         return self.trigger if self.trigger is not None else self
 
 
-@dataclass(frozen=True, slots=True)
-class Dockerfile:
+class Dockerfile(NamedTuple):
     """A lexed Dockerfile: directives, instructions, comments and what could not be read."""
 
     source: Source

@@ -1,5 +1,3 @@
-import difflib
-
 from dockerfile_dlint.api import Argument, Context, Finding, Flag, Level, Rule, Span
 from dockerfile_dlint.knowledge.buildkit import (
     PLATFORM_ARGS,
@@ -98,6 +96,8 @@ def _message(name: str, declared: set[str]) -> str:
         f"FROM uses ${name}, but no ARG before the first FROM declares it, so it expands to "
         f"nothing: add ARG {name}=<default> at the top of the file"
     )
+    import difflib  # only for a misspelt name: not on the path of a valid file
+
     close = difflib.get_close_matches(name, sorted(declared), n=1, cutoff=0.8)
     if close:
         message += f" (or did you mean ${close[0]}?)"

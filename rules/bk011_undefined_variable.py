@@ -1,4 +1,3 @@
-import difflib
 from collections.abc import Iterator
 
 from dockerfile_dlint.api import Context, Finding, Instruction, Level, MappedText, Rule, Span
@@ -146,6 +145,8 @@ def _message(name: str, defined: set[str], ctx: Context) -> str:
         f"${name} is not defined here and expands to nothing: define it with ARG or ENV "
         "earlier in this stage"
     )
+    import difflib  # only for a misspelt name: not on the path of a valid file
+
     close = difflib.get_close_matches(name, sorted(defined), n=1, cutoff=0.8)
     if close:
         message += f" (did you mean ${close[0]}?)"

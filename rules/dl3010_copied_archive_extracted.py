@@ -1,6 +1,6 @@
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from dockerfile_dlint.api import Context, Finding, Instruction, Level, Rule, Span, Stage
 
@@ -10,8 +10,7 @@ DECOMPRESSORS = frozenset({"gunzip", "bunzip2", "unxz", "zcat", "gzcat", "unzstd
 OLD_STYLE_OPTIONS = re.compile(r"[A-Za-z]+")
 
 
-@dataclass(frozen=True)
-class _Copied:
+class _Copied(NamedTuple):
     name: str
     span: Span
 

@@ -1,6 +1,6 @@
 import posixpath
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from dockerfile_dlint.api import Context, Finding, Instruction, Level, Rule
 
@@ -10,8 +10,7 @@ SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh"})
 _SEPARATOR = re.compile(r"[;&|\n]")
 
 
-@dataclass(frozen=True, slots=True)
-class _Previous:
+class _Previous(NamedTuple):
     instruction: Instruction
     flags: frozenset[tuple[str, str | None]]
     commands: int

@@ -1,6 +1,6 @@
 import posixpath
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from dockerfile_dlint.api import (
     Context,
@@ -55,8 +55,7 @@ FIX = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class _Source:
+class _Source(NamedTuple):
     """What a repository definition points at: ``host`` when known, and whether it is a
     distribution's own archive (or a mirror of it)."""
 
@@ -65,8 +64,7 @@ class _Source:
     label: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class _Evidence:
+class _Evidence(NamedTuple):
     span: Span
     message: str
     definition: bool  # a repository definition (else a signing-key import)

@@ -1,6 +1,6 @@
 import posixpath
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from dockerfile_dlint.api import (
     Context,
@@ -22,16 +22,14 @@ _MAX_INCLUDES = 8
 _UNSAFE_IN_ENV = re.compile(r"[\s\"'\\$`]")
 
 
-@dataclass(frozen=True)
-class Installed:
+class Installed(NamedTuple):
     """A console script in a user ``bin`` directory, and how it got there."""
 
     bin_dir: str
     how: str
 
 
-@dataclass(frozen=True)
-class _Use:
+class _Use(NamedTuple):
     """A console script run by name while its bin directory is not on PATH; ``before`` is
     the instruction an ``ENV PATH`` must precede to fix it (None when that would not)."""
 

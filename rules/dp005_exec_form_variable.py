@@ -3,7 +3,7 @@ import json
 import posixpath
 import re
 import shlex
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from dockerfile_dlint.api import (
     Argument,
@@ -80,8 +80,7 @@ SHELL_BUILTINS = frozenset(
 NO_SHELL_IMAGE = re.compile(r"distroless|chainguard/static", re.IGNORECASE)
 
 
-@dataclass(frozen=True, slots=True)
-class _Word:
+class _Word(NamedTuple):
     """One element of the argv Docker runs, and the instruction argument it comes from."""
 
     value: str

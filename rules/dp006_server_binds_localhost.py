@@ -1,6 +1,6 @@
 import json
 import posixpath
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from dockerfile_dlint.api import (
     Context,
@@ -27,8 +27,7 @@ from dockerfile_dlint.knowledge.servers import (
 ALL_INTERFACES = "0.0.0.0"
 
 
-@dataclass(frozen=True, slots=True)
-class _Loopback:
+class _Loopback(NamedTuple):
     """The loopback address a server listens on, where that comes from (`` (its default)``),
     and the ``host:port`` bind it was read from when not from the command (gunicorn)."""
 

@@ -1,8 +1,8 @@
 import posixpath
 import re
 import sys
-from dataclasses import dataclass
 from fnmatch import fnmatchcase
+from typing import NamedTuple
 
 from dockerfile_dlint.api import (
     Argument,
@@ -36,8 +36,7 @@ _PASSES_ARGUMENTS = re.compile(r"\bexec\s+\"?\$[@*]")
 _CR_FIXES = re.compile(r"dos2unix|fromdos|\\r|\\015|\\x0d", re.IGNORECASE)
 
 
-@dataclass(frozen=True, slots=True)
-class _Run:
+class _Run(NamedTuple):
     """A script the container runs: where it is named, its path in the image, and how it is
     started (``exec``: by Docker or an exec; ``shell``: as ``sh script``)."""
 

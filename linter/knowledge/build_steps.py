@@ -10,7 +10,7 @@ they run.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 INSTALL = "installs packages"
 GENERATE = "generates code"
@@ -26,8 +26,7 @@ ADVICE = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class BuildStep:
+class BuildStep(NamedTuple):
     """``program`` followed by ``words`` (fnmatch patterns) is build work of ``kind``.
 
     ``anywhere``: the single word may be any positional (Maven goals, ``mvn clean package``);

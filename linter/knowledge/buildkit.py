@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from dockerfile_dlint.api import expand
 
@@ -66,8 +66,7 @@ _NAME_START = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_")
 _NAME_CHARS = _NAME_START | frozenset("0123456789")
 
 
-@dataclass(frozen=True, slots=True)
-class VariableUse:
+class VariableUse(NamedTuple):
     """A ``$NAME`` or ``${NAME…}`` in a word: its name and where it is (``start``/``end``
     offsets of the whole reference, a default or other modifier included)."""
 
@@ -225,8 +224,7 @@ _ARCH_ALIASES = {
 _SPECIFIER_PART = re.compile(r"[A-Za-z0-9_-]+")
 
 
-@dataclass(frozen=True, slots=True)
-class Platform:
+class Platform(NamedTuple):
     """A normalized platform, as containerd's ``platforms.Parse`` returns it."""
 
     os: str

@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from ..buildcontext import MAX_FILE_BYTES, BuildContext
 
@@ -29,8 +29,7 @@ BOM = "\ufeff"
 _REGEX_SPECIAL = frozenset(".+()|{}^$")
 
 
-@dataclass(frozen=True, slots=True)
-class IgnorePattern:
+class IgnorePattern(NamedTuple):
     """One cleaned pattern; ``exclusion`` for a ``!`` pattern that re-includes paths."""
 
     pattern: str
@@ -42,8 +41,7 @@ class IgnorePattern:
         return self.regex.match(path) is not None
 
 
-@dataclass(frozen=True, slots=True)
-class DockerIgnore:
+class DockerIgnore(NamedTuple):
     """The patterns of one ignore file, and which file they came from."""
 
     source: str

@@ -18,8 +18,8 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from functools import partial
+from typing import NamedTuple
 
 from dockerfile_dlint.api import (
     Context,
@@ -71,8 +71,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, slots=True)
-class Manager:
+class Manager(NamedTuple):
     """How one package manager's command line reads.
 
     ``value_options`` are the options that take the next word as their value (``-o X``,
@@ -180,8 +179,7 @@ def _program(name: str) -> str:
     return name.rsplit("/", 1)[-1]
 
 
-@dataclass(frozen=True, slots=True)
-class Option:
+class Option(NamedTuple):
     """One option given to a command: ``-y`` (each letter of ``-qy`` is one), ``--name=value``."""
 
     name: str
@@ -189,8 +187,7 @@ class Option:
     word: Word
 
 
-@dataclass(frozen=True, slots=True)
-class Invocation:
+class Invocation(NamedTuple):
     """A package manager's command, read: its options, its subcommand and what follows.
 
     ``words`` start at the program (``apt-get``, or ``python3`` for ``python3 -m pip``);
@@ -679,8 +676,7 @@ def strtobool(value: str) -> bool | None:
     return None
 
 
-@dataclass(frozen=True, slots=True)
-class PipInstall:
+class PipInstall(NamedTuple):
     """What one ``pip install`` installs, and where.
 
     ``requirements`` are the named requirements as written on the command line (``flask``,
@@ -739,8 +735,7 @@ def _assigned(command: SimpleCommand, name: str) -> str | None:
 APT_LISTS = "/var/lib/apt/lists"
 
 
-@dataclass(frozen=True, slots=True)
-class Cache:
+class Cache(NamedTuple):
     """Where a package manager keeps what it downloads, and how it is told to clean it.
 
     ``directories`` are absolute paths; ``home_suffixes`` match a cache under any user's home

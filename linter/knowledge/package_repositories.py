@@ -9,7 +9,7 @@ archive or a mirror of it. Hosts are matched by domain suffix (``deb.debian.org`
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # Files and directories that hold repository definitions, and the package manager they feed.
 REPOSITORY_FILES = {
@@ -55,8 +55,7 @@ KEYSERVER_OPTIONS = ("--keyserver",)
 FETCH_KEY_OPTIONS = ("--fetch-keys",)
 
 
-@dataclass(frozen=True, slots=True)
-class SetupScript:
+class SetupScript(NamedTuple):
     """A vendor script that, run by a shell, adds the vendor's package repository."""
 
     pattern: re.Pattern[str]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..shell import SimpleCommand, Word
 
@@ -20,8 +20,7 @@ LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1", "[::1]", "ip6-localhost"}
 _PYTHON = re.compile(r"python(\d+(\.\d+)?)?")
 
 
-@dataclass(frozen=True, slots=True)
-class Server:
+class Server(NamedTuple):
     """How a server is started and configured.
 
     ``programs`` and ``modules`` start it (``uvicorn``, ``python -m uvicorn``), after the
@@ -100,8 +99,7 @@ SERVERS = (
 )  # fmt: skip
 
 
-@dataclass(frozen=True, slots=True)
-class Listen:
+class Listen(NamedTuple):
     """Where a server started by a command listens.
 
     ``host``/``port`` are None when a variable dlint cannot see decides them; ``host_word``

@@ -12,7 +12,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..shell import SimpleCommand
 
@@ -21,8 +21,7 @@ _PYTHON = re.compile(r"python(\d+(\.\d+)?)?")
 _PIP = re.compile(r"pip(\d+(\.\d+)?)?")
 
 
-@dataclass(frozen=True, slots=True)
-class ToolOutput:
+class ToolOutput(NamedTuple):
     """Output a tool writes, where, and how to tell it is in an image.
 
     ``location`` starts with ``$HOME`` or ``$WORKDIR``; ``override`` names the environment

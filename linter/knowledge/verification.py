@@ -20,7 +20,7 @@ import itertools
 import posixpath
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from dockerfile_dlint.api import (
     Context,
@@ -32,15 +32,16 @@ from dockerfile_dlint.api import (
     Word,
     unwrap,
 )
+from dockerfile_dlint.patterns import AnyPattern, lazy
 
 DOWNLOAD = "download"
 INDEX = "index"
 SIGNATURE = "signature"
 
 _I = re.IGNORECASE
-_FALSE = re.compile(r"false|no|off|0", _I)
+_FALSE = lazy(r"false|no|off|0", _I)
 # Any host but this machine's (pip --trusted-host localhost trusts a local mirror).
-_ANY_REMOTE = re.compile(
+_ANY_REMOTE = lazy(
     r"(?!\s*(?:localhost|127\.0\.0\.1)(?::\d+)?\s*$)\s*\S.*", re.IGNORECASE | re.DOTALL
 )
 
@@ -48,8 +49,7 @@ _ANY_REMOTE = re.compile(
 # --- options on command lines ---------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Switch:
+class Switch(NamedTuple):
     """An option that switches verification off.
 
     ``names`` are its spellings (``-k`` also counts inside a cluster such as ``-fsSLk``);
@@ -62,12 +62,11 @@ class Switch:
     names: tuple[str, ...]
     effect: str
     fix: str
-    values: re.Pattern[str] | None = None
-    requires: re.Pattern[str] | None = None
+    values: AnyPattern | None = None
+    requires: AnyPattern | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Tool:
+class Tool(NamedTuple):
     """How one tool's command line reads: its short options that take a value (so that the
     rest of a cluster is that value, not more options), and the switches that matter."""
 
@@ -82,32 +81,32 @@ _ANY_CERTIFICATE = (
 _CURL_FIX = "remove it; for a server with a private CA, give that CA with --cacert"
 _SIGNING_FIX = "remove it, and import the repository's signing key"
 
-_GIT_SSL_OFF = re.compile(r"http\.(?:\S+\.)?sslverify=(?:false|no|off|0)", _I)
+_GIT_SSL_OFF = lazy(r"http\.(?:\S+\.)?sslverify=(?:false|no|off|0)", _I)
 _MAVEN_PROPERTIES = (
     r"maven\.wagon\.http\.ssl\.(?:insecure|allowall|ignore\.validity\.dates)(?:=true)?"
     r"|aether\.connector\.https\.securityMode=insecure"
 )
-_MAVEN_INSECURE = re.compile(_MAVEN_PROPERTIES, _I)
-_APT_OFF = re.compile(
+_MAVEN_INSECURE = lazy(_MAVEN_PROPERTIES, _I)
+_APT_OFF = lazy(
     r"(?:APT::Get::AllowUnauthenticated|Acquire::AllowInsecureRepositories"
     r"|Acquire::AllowDowngradeToInsecureRepositories)=(?:true|yes|1|on)",
     _I,
 )
-_GPGCHECK_OFF = re.compile(r"(?:[\w*.-]+\.)?gpgcheck=(?:0|false|no|off)", _I)
+_GPGCHECK_OFF = lazy(r"(?:[\w*.-]+\.)?gpgcheck=(?:0|false|no|off)", _I)
 # Subcommands that download and install packages (where a signature check happens).
-_APT_FETCHES = re.compile(
+_APT_FETCHES = lazy(
     r"install|reinstall|upgrade|dist-upgrade|full-upgrade|build-dep|source|satisfy|download"
     r"|update|safe-upgrade"
 )
 # …of which these install (``--force-yes`` does nothing to ``apt-get update``).
-_APT_INSTALLS = re.compile(
+_APT_INSTALLS = lazy(
     r"install|reinstall|upgrade|dist-upgrade|full-upgrade|build-dep|satisfy|safe-upgrade"
 )
-_RPM_FETCHES = re.compile(
+_RPM_FETCHES = lazy(
     r"install|localinstall|groupinstall|reinstall|update|upgrade|downgrade|distro-sync|dsync"
     r"|swap|module|group|groups|builddep|makecache|config-manager|in|up|shell|update-minimal"
 )
-_RPM_INSTALLS = re.compile(
+_RPM_INSTALLS = lazy(
     r"-(?![a-zA-Z]*[qVKe])[a-zA-Z]*[iUF][a-zA-Z]*|--install|--upgrade|--freshen|--reinstall"
 )
 
@@ -196,13 +195,13 @@ TOOLS: Mapping[str, Tool] = {
                 ("--check-certificate",),
                 _ANY_CERTIFICATE,
                 "remove it",
-                values=re.compile(r"off|no|0|false|quiet", _I),
+                values=lazy(r"off|no|0|false|quiet", _I),
             ),
             Switch(
                 ("-e", "--execute"),
                 _ANY_CERTIFICATE,
                 "remove it",
-                values=re.compile(r"check[-_]?certificate\s*=\s*(?:off|no|0|false|quiet)", _I),
+                values=lazy(r"check[-_]?certificate\s*=\s*(?:off|no|0|false|quiet)", _I),
             ),
         ),
         "aABdDeiIlOoPQRtTUwX",
@@ -214,7 +213,7 @@ TOOLS: Mapping[str, Tool] = {
                 ("--check-certificate",),
                 "accepts any TLS certificate",
                 "remove it, and give a private CA with --ca-certificate",
-                values=re.compile(r"false", _I),
+                values=lazy(r"false", _I),
             ),
         ),
     ),
@@ -281,7 +280,7 @@ TOOLS: Mapping[str, Tool] = {
                     ("--strict-ssl",),
                     f"makes {name} accept any TLS certificate from the registry",
                     "remove it, and give a private CA with the cafile setting",
-                    values=re.compile(r"false|0", _I),
+                    values=lazy(r"false|0", _I),
                 ),
                 Switch(
                     ("--no-strict-ssl",),
@@ -344,7 +343,7 @@ TOOLS: Mapping[str, Tool] = {
                 ("-G", "--no-gpgcheck"),
                 "adds a repository whose packages are not GPG-checked",
                 "remove it, and import the repository's key with rpm --import",
-                requires=re.compile(r"ar|addrepo|mr|modifyrepo"),
+                requires=lazy(r"ar|addrepo|mr|modifyrepo"),
             ),
         ),
         "rt",
@@ -363,8 +362,8 @@ TOOLS: Mapping[str, Tool] = {
     ),
 }
 
-_PIP = re.compile(r"pip(?:[0-9]+(?:\.[0-9]+)?)?")
-_PYTHON = re.compile(r"python(?:[0-9]+(?:\.[0-9]+)?)?")
+_PIP = lazy(r"pip(?:[0-9]+(?:\.[0-9]+)?)?")
+_PYTHON = lazy(r"python(?:[0-9]+(?:\.[0-9]+)?)?")
 _ALIASES = {"mvnw": "mvn", "composer.phar": "composer", "mamba": "conda", "micromamba": "conda"}
 
 
@@ -432,7 +431,7 @@ def _gives(
     value: str,
     following: str | None,
     name: str,
-    values: re.Pattern[str] | None,
+    values: AnyPattern | None,
     value_letters: str,
 ) -> bool:
     if name.startswith("--") or len(name) > 2:  # --long, or a one-dash long option (-insecure)
@@ -494,14 +493,13 @@ def host_note(text: str) -> str:
 # --- a tool's own config command ------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Setting:
+class Setting(NamedTuple):
     """A configuration key that switches verification off at some values, as a tool's config
     command sets it (``git config --global http.sslVerify false``)."""
 
     tools: frozenset[str]
-    key: re.Pattern[str]
-    values: re.Pattern[str]
+    key: AnyPattern
+    values: AnyPattern
     category: str
     effect: str
     fix: str
@@ -510,23 +508,23 @@ class Setting:
 SETTINGS = (
     Setting(
         frozenset({"git"}),
-        re.compile(r"http\.(?:\S+\.)?sslverify", _I),
-        re.compile(r"false|no|off|0", _I),
+        lazy(r"http\.(?:\S+\.)?sslverify", _I),
+        lazy(r"false|no|off|0", _I),
         DOWNLOAD,
         "makes git accept any TLS certificate from HTTPS remotes",
         "remove it, and give a private CA with http.sslCAInfo",
     ),
     Setting(
         frozenset({"npm", "pnpm", "yarn"}),
-        re.compile(r"strict-ssl|enableStrictSsl", _I),
-        re.compile(r"false|0", _I),
+        lazy(r"strict-ssl|enableStrictSsl", _I),
+        lazy(r"false|0", _I),
         INDEX,
         "makes the package manager accept any TLS certificate from the registry",
         "remove it, and give a private CA with the cafile setting",
     ),
     Setting(
         frozenset({"pip"}),
-        re.compile(r"(?:[\w-]+\.)?trusted[-_]host", _I),
+        lazy(r"(?:[\w-]+\.)?trusted[-_]host", _I),
         _ANY_REMOTE,
         INDEX,
         "makes pip accept the host without a valid TLS certificate, or over plain HTTP",
@@ -534,7 +532,7 @@ SETTINGS = (
     ),
     Setting(
         frozenset({"conda"}),
-        re.compile(r"ssl_verify", _I),
+        lazy(r"ssl_verify", _I),
         _FALSE,
         INDEX,
         "makes conda accept any TLS certificate from channels",
@@ -542,24 +540,24 @@ SETTINGS = (
     ),
     Setting(
         frozenset({"composer"}),
-        re.compile(r"disable-tls", _I),
-        re.compile(r"true|1", _I),
+        lazy(r"disable-tls", _I),
+        lazy(r"true|1", _I),
         INDEX,
         "makes Composer download packages without TLS",
         "remove it, and add a private CA with the cafile setting",
     ),
     Setting(
         frozenset({"composer"}),
-        re.compile(r"secure-http", _I),
-        re.compile(r"false|0", _I),
+        lazy(r"secure-http", _I),
+        lazy(r"false|0", _I),
         INDEX,
         "lets Composer download packages over plain HTTP",
         "remove it, and use HTTPS repositories",
     ),
     Setting(
         frozenset({"bundle"}),
-        re.compile(r"ssl_verify_mode", _I),
-        re.compile(r"0"),
+        lazy(r"ssl_verify_mode", _I),
+        lazy(r"0"),
         INDEX,
         "makes Bundler accept any TLS certificate from gem sources",
         "remove it, and give a private CA with ssl_ca_cert",
@@ -578,8 +576,7 @@ _CONFIG_READS = frozenset(
 CONFIG_VERBS = {"git": "config", "composer": "config", "bundle": "config", "conda": "config --set"}
 
 
-@dataclass(frozen=True, slots=True)
-class Assignment:
+class Assignment(NamedTuple):
     """One ``key value`` a config command sets, with the word that names the key."""
 
     key: str
@@ -650,78 +647,77 @@ def insecure_setting(tool: str, assignment: Assignment) -> Setting | None:
 # --- configuration files --------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class ConfigFile:
+class ConfigFile(NamedTuple):
     """A configuration file, by path, and the content that switches verification off in it.
 
     ``local`` matches content that makes a match harmless (a repository on the image's own
     disk, ``file:/…``); it counts only when ``remote`` does not match too.
     """
 
-    path: re.Pattern[str]
-    setting: re.Pattern[str]
+    path: AnyPattern
+    setting: AnyPattern
     category: str
     effect: str
     fix: str
-    local: re.Pattern[str] | None = None
-    remote: re.Pattern[str] | None = None
+    local: AnyPattern | None = None
+    remote: AnyPattern | None = None
 
 
 _M = re.MULTILINE | re.IGNORECASE
 
 CONFIG_FILES = (
     ConfigFile(
-        re.compile(r"(?:^|/)(?:\.curlrc|_curlrc|\.config/curlrc)$"),
-        re.compile(r"^\s*(?:-k|(?:--)?insecure)(?:[\s=:]|$)", _M),
+        lazy(r"(?:^|/)(?:\.curlrc|_curlrc|\.config/curlrc)$"),
+        lazy(r"^\s*(?:-k|(?:--)?insecure)(?:[\s=:]|$)", _M),
         DOWNLOAD,
         "makes every curl of the build accept any TLS certificate",
         "remove it, and add a private CA with cacert instead",
     ),
     ConfigFile(
-        re.compile(r"(?:^|/)\.?wgetrc$"),
-        re.compile(r"^\s*check_?-?certificate\s*=\s*(?:off|no|0|false|quiet)\b", _M),
+        lazy(r"(?:^|/)\.?wgetrc$"),
+        lazy(r"^\s*check_?-?certificate\s*=\s*(?:off|no|0|false|quiet)\b", _M),
         DOWNLOAD,
         "makes every wget of the build accept any TLS certificate",
         "remove it, and add a private CA with ca_certificate instead",
     ),
     ConfigFile(
-        re.compile(r"(?:^|/)(?:\.gitconfig|gitconfig|\.config/git/config)$"),
-        re.compile(r"sslverify\s*=\s*(?:false|no|off|0)\b", _I),
+        lazy(r"(?:^|/)(?:\.gitconfig|gitconfig|\.config/git/config)$"),
+        lazy(r"sslverify\s*=\s*(?:false|no|off|0)\b", _I),
         DOWNLOAD,
         "makes git accept any TLS certificate from HTTPS remotes",
         "remove it, and give a private CA with sslCAInfo",
     ),
     ConfigFile(
-        re.compile(r"(?:^|/)pip\.(?:conf|ini)$"),
-        re.compile(r"^[ \t]*trusted[-_]host[ \t]*[=:][^\n]*\S", _M),
+        lazy(r"(?:^|/)pip\.(?:conf|ini)$"),
+        lazy(r"^[ \t]*trusted[-_]host[ \t]*[=:][^\n]*\S", _M),
         INDEX,
         "makes pip accept those hosts without a valid TLS certificate, or over plain HTTP",
         "remove it, use the index over HTTPS, and give a private CA with cert",
     ),
     ConfigFile(
-        re.compile(r"(?:^|/)\.?npmrc$"),
-        re.compile(r"^\s*strict-ssl\s*=\s*(?:false|0)\b", _M),
+        lazy(r"(?:^|/)\.?npmrc$"),
+        lazy(r"^\s*strict-ssl\s*=\s*(?:false|0)\b", _M),
         INDEX,
         "makes npm accept any TLS certificate from the registry",
         "remove it, and give a private CA with cafile",
     ),
     ConfigFile(
-        re.compile(r"(?:^|/)\.yarnrc(?:\.yml)?$"),
-        re.compile(r'^\s*(?:"?strict-ssl"?\s+"?false|enableStrictSsl\s*:\s*false)\b', _M),
+        lazy(r"(?:^|/)\.yarnrc(?:\.yml)?$"),
+        lazy(r'^\s*(?:"?strict-ssl"?\s+"?false|enableStrictSsl\s*:\s*false)\b', _M),
         INDEX,
         "makes yarn accept any TLS certificate from the registry",
         "remove it, and give a private CA with cafile (caFilePath for Yarn 2+)",
     ),
     ConfigFile(
-        re.compile(r"(?:^|/)\.?condarc$"),
-        re.compile(r"^\s*ssl_verify\s*:\s*(?:false|no|off|0)\b", _M),
+        lazy(r"(?:^|/)\.?condarc$"),
+        lazy(r"^\s*ssl_verify\s*:\s*(?:false|no|off|0)\b", _M),
         INDEX,
         "makes conda accept any TLS certificate from channels",
         "remove it, or set ssl_verify to the path of a private CA bundle",
     ),
     ConfigFile(
-        re.compile(r"^/etc/apt/apt\.conf(?:\.d/.+)?$"),
-        re.compile(
+        lazy(r"^/etc/apt/apt\.conf(?:\.d/.+)?$"),
+        lazy(
             r"(?:APT::Get::AllowUnauthenticated|Acquire::AllowInsecureRepositories"
             r"|Acquire::AllowDowngradeToInsecureRepositories)\s*=?\s*\"?\s*(?:true|yes|1|on)\b\"?",
             _I,
@@ -731,8 +727,8 @@ CONFIG_FILES = (
         "remove it, and import the repository's signing key",
     ),
     ConfigFile(
-        re.compile(r"^/etc/apt/sources\.list(?:\.d/.+)?$"),
-        re.compile(
+        lazy(r"^/etc/apt/sources\.list(?:\.d/.+)?$"),
+        lazy(
             r"\[[^\]\n]*\b(?:trusted|allow-insecure|allow-weak)\s*=\s*yes\b[^\]\n]*\]"
             r"(?!\s*(?:file|copy|cdrom):)|^\s*Trusted:\s*yes\b",
             _M,
@@ -740,20 +736,20 @@ CONFIG_FILES = (
         SIGNATURE,
         "makes apt trust the repository without checking its signature",
         "remove it, and give the repository's key with signed-by=",
-        local=re.compile(r"^\s*URIs:\s*(?:file|copy|cdrom):", _M),
-        remote=re.compile(r"^\s*URIs:.*(?:(?:https?|ftp)://|\$)", _M),
+        local=lazy(r"^\s*URIs:\s*(?:file|copy|cdrom):", _M),
+        remote=lazy(r"^\s*URIs:.*(?:(?:https?|ftp)://|\$)", _M),
     ),
     ConfigFile(
-        re.compile(
+        lazy(
             r"^/etc/(?:yum\.repos\.d/.+|yum\.conf|yum/yum\.conf|dnf/dnf\.conf"
             r"|zypp/repos\.d/.+|zypp/zypp\.conf|distro\.repos\.d/.+)$"
         ),
-        re.compile(r"^\s*gpgcheck\s*=\s*(?:0|false|no|off)\b", _M),
+        lazy(r"^\s*gpgcheck\s*=\s*(?:0|false|no|off)\b", _M),
         SIGNATURE,
         "makes the package manager install packages without checking their GPG signatures",
         "set gpgcheck=1, and give the repository's key with gpgkey=",
-        local=re.compile(r"^\s*baseurl\s*=\s*file:", _M),
-        remote=re.compile(r"^\s*(?:baseurl|mirrorlist|metalink)\s*=\s*\S*(?:https?|ftp)://", _M),
+        local=lazy(r"^\s*baseurl\s*=\s*file:", _M),
+        remote=lazy(r"^\s*(?:baseurl|mirrorlist|metalink)\s*=\s*\S*(?:https?|ftp)://", _M),
     ),
 )
 
@@ -764,8 +760,7 @@ def config_file(path: str) -> ConfigFile | None:
     return next((config for config in CONFIG_FILES if config.path.search(cleaned)), None)
 
 
-@dataclass(frozen=True, slots=True)
-class Piece:
+class Piece(NamedTuple):
     """Part of what a command writes: its text, and where it is (a word's span, or the text
     of a heredoc whose every character maps back to the file)."""
 
@@ -774,8 +769,7 @@ class Piece:
     mapped: MappedText | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Write:
+class Write(NamedTuple):
     """Content put into a file by a RUN command (``echo … >> path``, ``tee``, a heredoc,
     ``sed -i`` replacements) or by COPY/ADD."""
 
@@ -784,8 +778,8 @@ class Write:
 
 
 _WRITES = frozenset({">", ">>", ">|", "1>", "1>>", "&>", "&>>"})
-_ECHO_OPTIONS = re.compile(r"-[neE]+")
-_SED_SUBSTITUTION = re.compile(r"s(.)((?:\\.|(?!\1).)*)\1((?:\\.|(?!\1).)*)\1")
+_ECHO_OPTIONS = lazy(r"-[neE]+")
+_SED_SUBSTITUTION = lazy(r"s(.)((?:\\.|(?!\1).)*)\1((?:\\.|(?!\1).)*)\1")
 _SED_VALUE_OPTIONS = frozenset({"-e", "--expression", "-f", "--file", "-l", "--line-length"})
 
 
@@ -918,8 +912,7 @@ def copied_writes(instruction: Instruction, ctx: Context) -> list[Write]:
     return writes
 
 
-@dataclass(frozen=True, slots=True)
-class ConfigFinding:
+class ConfigFinding(NamedTuple):
     """A write that switches verification off: which file kind, and where the setting is."""
 
     config: ConfigFile
@@ -977,8 +970,7 @@ def _locate(pieces: Sequence[Piece], texts: Sequence[str], start: int, end: int)
 # --- environment variables ------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Variable:
+class Variable(NamedTuple):
     """An environment variable that switches verification off at some values.
 
     ``values`` must match the whole value, or with ``within`` a part of it (``GOFLAGS``);
@@ -986,26 +978,26 @@ class Variable:
     """
 
     name: str
-    values: re.Pattern[str]
+    values: AnyPattern
     effect: str
     fix: str
     any_case: bool = False
     within: bool = False
 
 
-_ANY = re.compile(r".*", re.DOTALL)
-_SOME = re.compile(r"\s*\S.*", re.DOTALL)
+_ANY = lazy(r".*", re.DOTALL)
+_SOME = lazy(r"\s*\S.*", re.DOTALL)
 
 VARIABLES = (
     Variable(
         "NODE_TLS_REJECT_UNAUTHORIZED",
-        re.compile(r"0"),
+        lazy(r"0"),
         "makes every Node.js program accept any TLS certificate",
         "remove it, and give a private CA with NODE_EXTRA_CA_CERTS",
     ),
     Variable(
         "PYTHONHTTPSVERIFY",
-        re.compile(r"0"),
+        lazy(r"0"),
         "makes Python's HTTPS clients skip certificate checks",
         "remove it, and add a private CA to the image's trust store (update-ca-certificates)",
     ),
@@ -1029,20 +1021,20 @@ VARIABLES = (
     ),
     Variable(
         "NPM_CONFIG_STRICT_SSL",
-        re.compile(r"false|0", _I),
+        lazy(r"false|0", _I),
         "makes npm accept any TLS certificate from the registry",
         "remove it, and give a private CA with NPM_CONFIG_CAFILE",
         any_case=True,
     ),
     Variable(
         "YARN_STRICT_SSL",
-        re.compile(r"false|0", _I),
+        lazy(r"false|0", _I),
         "makes yarn accept any TLS certificate from the registry",
         "remove it, and give a private CA with YARN_CAFILE",
     ),
     Variable(
         "YARN_ENABLE_STRICT_SSL",
-        re.compile(r"false|0", _I),
+        lazy(r"false|0", _I),
         "makes yarn accept any TLS certificate from the registry",
         "remove it, and give a private CA with YARN_CA_FILE_PATH",
     ),
@@ -1054,7 +1046,7 @@ VARIABLES = (
     ),
     Variable(
         "BUNDLE_SSL_VERIFY_MODE",
-        re.compile(r"0"),
+        lazy(r"0"),
         "makes Bundler accept any TLS certificate from gem sources",
         "remove it, and give a private CA with BUNDLE_SSL_CA_CERT",
     ),
@@ -1066,7 +1058,7 @@ VARIABLES = (
     ),
     Variable(
         "GOFLAGS",
-        re.compile(r"(?:^|\s)-insecure(?:=true)?(?:\s|$)"),
+        lazy(r"(?:^|\s)-insecure(?:=true)?(?:\s|$)"),
         "lets go fetch modules over plain HTTP and without certificate checks",
         "remove -insecure",
         within=True,
@@ -1074,7 +1066,7 @@ VARIABLES = (
     *(
         Variable(
             name,
-            re.compile(rf"(?:^|\s)-D(?:{_MAVEN_PROPERTIES})(?:\s|$)", _I),
+            lazy(rf"(?:^|\s)-D(?:{_MAVEN_PROPERTIES})(?:\s|$)", _I),
             "makes Maven accept any TLS certificate from repositories",
             "remove the option, and import a private CA into the JDK's trust store with keytool",
             within=True,
@@ -1099,8 +1091,7 @@ def insecure_variable(name: str, value: str | None) -> Variable | None:
     return variable if matcher(value.strip()) else None
 
 
-@dataclass(frozen=True, slots=True)
-class Assigned:
+class Assigned(NamedTuple):
     """A variable set in a RUN: ``how`` is ``export``, ``env`` or ``prefix`` (``X=1 cmd``)."""
 
     name: str
@@ -1228,7 +1219,7 @@ def downloaded_files(commands: Sequence[SimpleCommand]) -> list[str]:
     return [name for name in names if name]
 
 
-LOCAL_HOSTS = re.compile(
+LOCAL_HOSTS = lazy(
     r"(?:https?|ftp)://(?:[^@/\s]*@)?(?:localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\])(?:[:/]|$)"
     r"|file://",
     _I,
@@ -1247,7 +1238,7 @@ _DOWNLOAD_VALUE_OPTIONS = frozenset(
      "--load-cookies", "--save-cookies", "--input-file", "--append-output", "--output-file",
      "--password", "--http-user", "--http-password", "--max-redirect"}
 )  # fmt: skip
-_HOST_PATH = re.compile(r"[\w-]+(?:\.[\w-]+)*\.[a-zA-Z]{2,}(?::\d+)?(?:/|$)")
+_HOST_PATH = lazy(r"[\w-]+(?:\.[\w-]+)*\.[a-zA-Z]{2,}(?::\d+)?(?:/|$)")
 
 
 def urls(words: Sequence[Word]) -> list[str]:
@@ -1303,7 +1294,7 @@ def unique_commands(commands: Sequence[SimpleCommand]) -> list[SimpleCommand]:
     return kept
 
 
-def mentions(instruction: Instruction, pattern: re.Pattern[str]) -> bool:
+def mentions(instruction: Instruction, pattern: AnyPattern) -> bool:
     """Whether the instruction's text or heredocs, lowercased, match ``pattern``: the cheap
     test before the shell is parsed."""
     if pattern.search(instruction.text.text.lower()):
@@ -1314,8 +1305,7 @@ def mentions(instruction: Instruction, pattern: re.Pattern[str]) -> bool:
 # --- downloads run by an interpreter --------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Interpreter:
+class Interpreter(NamedTuple):
     """How an interpreter finds its program: ``inline`` options take the program text
     (``sh -c``, ``python -c``), ``value_options`` take some other value; a shell runs its
     standard input with ``-s`` or without operands, others without a script operand or with
@@ -1328,20 +1318,20 @@ class Interpreter:
 
 
 _SHELL = Interpreter(frozenset({"-c"}), frozenset({"-o", "+o", "-O", "+O"}), shell=True)
-INTERPRETERS: tuple[tuple[re.Pattern[str], Interpreter], ...] = (
-    (re.compile(r"(?:ba|da|a|z|k|mk)?sh"), _SHELL),
+INTERPRETERS: tuple[tuple[AnyPattern, Interpreter], ...] = (
+    (lazy(r"(?:ba|da|a|z|k|mk)?sh"), _SHELL),
     (
-        re.compile(r"(?:python|pypy)(?:[0-9]+(?:\.[0-9]+)?)?"),
+        lazy(r"(?:python|pypy)(?:[0-9]+(?:\.[0-9]+)?)?"),
         Interpreter(frozenset({"-c", "-m"}), frozenset({"-W", "-X", "-Q"})),
     ),
-    (re.compile(r"perl(?:[0-9.]+)?"), Interpreter(frozenset({"-e", "-E"}), frozenset({"-I"}))),
-    (re.compile(r"ruby(?:[0-9.]+)?"), Interpreter(frozenset({"-e"}), frozenset({"-I", "-r"}))),
+    (lazy(r"perl(?:[0-9.]+)?"), Interpreter(frozenset({"-e", "-E"}), frozenset({"-I"}))),
+    (lazy(r"ruby(?:[0-9.]+)?"), Interpreter(frozenset({"-e"}), frozenset({"-I", "-r"}))),
     (
-        re.compile(r"node(?:js)?"),
+        lazy(r"node(?:js)?"),
         Interpreter(frozenset({"-e", "--eval", "-p", "--print"}), frozenset({"-r", "--require"})),
     ),
     (
-        re.compile(r"php(?:[0-9.]+)?"),
+        lazy(r"php(?:[0-9.]+)?"),
         Interpreter(
             frozenset({"-r", "-R", "-B", "-E", "-F"}),
             frozenset({"-c", "-d", "-z"}),
