@@ -13,8 +13,9 @@ The cases of issue 9 — a 50 MB file, a 100,000-line continuation, 10,000 stage
 that never ends, a 10 MB line — are linted with the size limit raised to fit them; the
 ``limit`` case shows what ``dlint check`` does with the 50 MB file by default (DL1000, not
 read). The other cases are shapes found superlinear while writing this benchmark, each small
-enough to fit far under the 10 MB limit; the ``nesting`` cases crashed the parser, and
-``shellcheck-chain`` runs ShellCheck, which ``dlint check`` does by default when installed.
+enough to fit far under the 10 MB limit; the ``nesting`` cases crashed the parser before
+issue 9's fixes, and ``shellcheck-chain`` runs ShellCheck, which ``dlint check`` does by
+default when installed.
 
     python bench/hostile.py                        # every case, 1/8 to full size (long)
     python bench/hostile.py --quick                # 1/64 to 1/8 of every size
@@ -132,6 +133,14 @@ def _apt_runs(n: int) -> Iterator[str]:
         yield f"RUN apt-get install -y p{index}=1.0\n"
 
 
+def _env_and_runs(n: int) -> Iterator[str]:
+    yield "FROM debian:12\n"
+    for index in range(n // 2):
+        yield f"ENV V{index}=x\n"
+    for index in range(n // 2):
+        yield f"RUN echo {index} && pip install p{index}\n"
+
+
 def _heredoc_markers(n: int) -> Iterator[str]:
     yield "FROM debian:12\nRUN cat " + " ".join(f"<<E{index}" for index in range(n)) + "\n"
     for index in range(n):
@@ -166,6 +175,7 @@ CASES = (
     Case("env-lines", 16_000, "lines", _env_lines, "n ENV lines in one stage"),
     Case("arg-lines", 16_000, "lines", _arg_lines, "n ARG lines in one stage"),
     Case("apt-runs", 16_000, "lines", _apt_runs, "n RUN apt-get install in one stage"),
+    Case("env-and-runs", 16_000, "lines", _env_and_runs, "n/2 ENV lines, then n/2 RUN lines"),
     Case("heredoc-markers", 8_000, "heredocs", _heredoc_markers, "one RUN with n heredocs"),
     Case("shellcheck-chain", 2_000, "lines", _and_chain, "RUN a && b … (n lines)", True),
     Case("json-nesting", 100_000, "levels", _json_nesting, "CMD [[[[…"),

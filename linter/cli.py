@@ -390,16 +390,21 @@ def _add_shellcheck(
 ) -> None:
     """Check every file's shell scripts in one ShellCheck run and add the findings."""
     from .engine import add_shellcheck
-    from .shellcheck import ShellCheckError, run_shellcheck
+    from .shellcheck import ShellCheckError, Skipped, run_shellcheck
 
     bodies = [body for result in results for body in result.shell_bodies]
+    paths = [result.path for result in results for _ in result.shell_bodies]
+    skipped: list[Skipped] = []
     try:
-        found = run_shellcheck(bodies, binary)
+        found = run_shellcheck(bodies, binary, skipped)
     except ShellCheckError as error:
         if required:
             raise UsageProblem(f"--shellcheck on: {error}") from None
         click.echo(f"dlint: warning: ShellCheck skipped: {error}", err=True)
         return
+    for body, reason in skipped:
+        where = f"{paths[body]}:{bodies[body].line}"
+        click.echo(f"dlint: warning: ShellCheck skipped the RUN at {where}: {reason}", err=True)
     start = 0
     for result in results:
         count = len(result.shell_bodies)

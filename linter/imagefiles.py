@@ -98,7 +98,8 @@ def _through(
             return ImageFile(path, instruction, None, heredoc)
     origin = None
     if instruction.flag("from") is not None:
-        origin = next((s.stage for s in model.copy_sources if s.instruction is instruction), None)
+        copy_source = model.copy_source(instruction)
+        origin = copy_source.stage if copy_source is not None else None
         if origin is None or hops == 0:
             return None
     for source in reversed(sources):

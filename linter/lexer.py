@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import replace
+from typing import NamedTuple
 
 from .arguments import argument_problems
 from .source import MappedText, Problem, Source, Span
@@ -27,6 +28,7 @@ from .syntax import (
     Comment,
     Directive,
     Dockerfile,
+    Flag,
     Heredoc,
     Instruction,
 )
@@ -39,6 +41,13 @@ _DIRECTIVE = re.compile(
 # A broken exec form rather than shell: a quoted first item followed by a comma. (A shell
 # test such as `RUN [ "$A" = b ]` also starts with `[` and a quote, but has no such comma.)
 _ATTEMPTED_JSON = re.compile(r"""\[\s*(?:"(?:[^"\\]|\\.)*"|'[^']*')\s*,""")
+_JSON_NESTING = 200
+# A string (to its closing quote, or to the end) or a bracket: brackets in strings do not nest.
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"?|[][{}]')
+_OPENING = frozenset("[{")
+_CLOSING = frozenset("]}")
+# Levels of ONBUILD read as triggers: one is valid, a second already an error (see _split).
+_ONBUILD_LEVELS = 8
 
 
 def lex(source: Source) -> Dockerfile:
@@ -152,39 +161,44 @@ class _Lexer:
         return content[:-1], True
 
     def _split(self, joined: MappedText, span: Span) -> Instruction:
-        """Keyword, flags and arguments of an instruction's joined text."""
-        text = joined.text
-        start = len(text) - len(text.lstrip(WHITESPACE))
-        stop = len(text.rstrip(WHITESPACE))
-        keyword_end = start
-        while keyword_end < stop and text[keyword_end] not in _KEYWORD_SEPARATORS:
-            keyword_end += 1
-        keyword_text = text[start:keyword_end]
-        keyword = keyword_text.upper()
-        keyword_span = joined.span(start, keyword_end)
-        flags, args_start = split_flags(joined, keyword_end, stop)
-        while args_start < stop and text[args_start] in WHITESPACE:
-            args_start += 1
-        arguments_text = joined.slice(args_start, stop)
-        trigger = None
-        if keyword == "ONBUILD":
-            trigger = self._split(arguments_text, span)
-            if trigger.keyword in NOT_UNDER_ONBUILD:
-                message = f"ONBUILD {trigger.keyword} is not allowed"
-                self.problems.append(Problem(trigger.keyword_span, message))
-            arguments: tuple[Argument, ...] = ()
-            is_json = False
-        else:
-            self._check_keyword(keyword, keyword_text, keyword_span)
-            arguments, is_json = self._arguments(keyword, arguments_text)
+        """Keyword, flags and arguments of an instruction's joined text.
+
+        ``ONBUILD`` takes an instruction as its argument, which may be ``ONBUILD`` again (an
+        error BuildKit reports). The levels are read in a loop, not by recursion, and only
+        down to ``_ONBUILD_LEVELS``: deeper, the rest is the words of the last ``ONBUILD``,
+        so that a line of ten million ``ONBUILD`` costs time linear in its length.
+        """
+        levels: list[_Head] = []
+        head = _head(joined)
+        while head.keyword == "ONBUILD" and len(levels) < _ONBUILD_LEVELS:
+            levels.append(head)
+            head = _head(head.arguments_text)
+        self._check_keyword(head.keyword, head.keyword_text, head.keyword_span)
+        arguments, is_json = self._arguments(head.keyword, head.arguments_text)
+        instruction = self._instruction_of(head, span, arguments, is_json, None)
+        for head in reversed(levels):
+            if instruction.keyword in NOT_UNDER_ONBUILD:
+                message = f"ONBUILD {instruction.keyword} is not allowed"
+                self.problems.append(Problem(instruction.keyword_span, message))
+            instruction = self._instruction_of(head, span, (), False, instruction)
+        return instruction
+
+    def _instruction_of(
+        self,
+        head: _Head,
+        span: Span,
+        arguments: tuple[Argument, ...],
+        is_json: bool,
+        trigger: Instruction | None,
+    ) -> Instruction:
         return Instruction(
-            keyword=keyword,
-            keyword_text=keyword_text,
-            keyword_span=keyword_span,
+            keyword=head.keyword,
+            keyword_text=head.keyword_text,
+            keyword_span=head.keyword_span,
             span=span,
-            flags=flags,
+            flags=head.flags,
             arguments=arguments,
-            text=arguments_text,
+            text=head.arguments_text,
             json=is_json,
             trigger=trigger,
             index=len(self.instructions),
@@ -224,7 +238,7 @@ class _Lexer:
 
     def _json_arguments(self, keyword: str, text: MappedText) -> tuple[Argument, ...] | None:
         """The strings of a JSON array, or None when the text is not one (shell form)."""
-        if not text.text.startswith("["):
+        if not text.text.startswith("[") or _nested_too_deep(text.text):
             return None
         try:
             values, _ = _JSON.raw_decode(text.text)
@@ -265,14 +279,70 @@ class _Lexer:
                     terminated = True
                     break
                 parts.append(MappedText.single(line + "\n", index, 1))
-            last = self.lines[index - 1] if index > 0 else ""
-            span = Span(body_start + 1, 1, index, len(last) + 1)
+            end_column = len(self.lines[index - 1]) + 1
+            if index == body_start:  # no line left: an empty body just after the instruction
+                span = Span(index, end_column, index, end_column)
+            else:
+                span = Span(body_start + 1, 1, index, end_column)
             if not terminated:
                 message = f"heredoc <<{name} is never terminated: no line {name!r} follows"
                 self.problems.append(Problem(marker, message))
-            body = MappedText.join(parts) if parts else MappedText("", ((0, body_start + 1, 1),))
+            body = (
+                MappedText.join(parts) if parts else MappedText("", ((0, span.line, span.column),))
+            )
             heredocs.append(Heredoc(name, quoted, chomp, fd, marker, body, span, terminated))
         return heredocs, index
+
+
+class _Head(NamedTuple):
+    """The front of an instruction's text: its keyword and flags, and the text after them."""
+
+    keyword: str
+    keyword_text: str
+    keyword_span: Span
+    flags: tuple[Flag, ...]
+    arguments_text: MappedText
+
+
+def _head(joined: MappedText) -> _Head:
+    text = joined.text
+    start = len(text) - len(text.lstrip(WHITESPACE))
+    stop = len(text.rstrip(WHITESPACE))
+    keyword_end = start
+    while keyword_end < stop and text[keyword_end] not in _KEYWORD_SEPARATORS:
+        keyword_end += 1
+    keyword_text = text[start:keyword_end]
+    flags, args_start = split_flags(joined, keyword_end, stop)
+    while args_start < stop and text[args_start] in WHITESPACE:
+        args_start += 1
+    return _Head(
+        keyword_text.upper(),
+        keyword_text,
+        joined.span(start, keyword_end),
+        flags,
+        joined.slice(args_start, stop),
+    )
+
+
+def _nested_too_deep(text: str) -> bool:
+    """Whether arrays or objects nest deeper than ``_JSON_NESTING`` in ``text``.
+
+    Python's json decoder recurses once per level and raises RecursionError past about a
+    thousand; an exec form is one flat array of strings, so text nested this deep is read in
+    shell form, as BuildKit reads text its JSON decoder rejects (it allows 10,000 levels).
+    Counted in a loop, and only when there are enough brackets to matter.
+    """
+    if text.count("[") + text.count("{") <= _JSON_NESTING:
+        return False
+    depth = 0
+    for token in _JSON_TOKEN.findall(text):
+        if token in _OPENING:
+            depth += 1
+            if depth > _JSON_NESTING:
+                return True
+        elif token in _CLOSING:
+            depth -= 1
+    return False
 
 
 def _reject_constant(name: str) -> None:

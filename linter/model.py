@@ -8,18 +8,24 @@ in effect, inherited through ``FROM <stage>``. This module computes that once pe
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Mapping
+from collections.abc import Mapping, Set
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any
 
 from .images import ImageReference
+from .snapshots import FlaggedNames, Snapshot, Variables
 from .source import Span
 from .syntax import Argument, Dockerfile, Instruction
-from .variables import Expansion, expand
+from .variables import MAX_EXPANDED, Expansion, expand
 
 DEFAULT_SHELL = ("/bin/sh", "-c")
-_EMPTY: Mapping[str, str | None] = MappingProxyType({})
+
+
+# Characters that variables' values may add, in all, to the values the model keeps for a file
+# (ENV, ARG, WORKDIR, USER …): each expansion is bounded (MAX_EXPANDED), and this keeps a file
+# of many such expansions within tens of megabytes.
+EXPANSION_BUDGET = 16_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,12 +36,13 @@ class State:
     value that refers to an unknown variable keeps the reference as written
     (``/opt/venv/bin:$PATH``) and its name is in ``unknown_env``;
     ``args`` the build arguments in scope, None where no default is visible; ``user`` and
-    ``workdir`` are None while the base image's defaults apply.
+    ``workdir`` are None while the base image's defaults apply. The mappings are read-only
+    views that instructions share (see snapshots.py): copy one to change it.
     """
 
     env: Mapping[str, str] = field(default_factory=dict)
     args: Mapping[str, str | None] = field(default_factory=dict)
-    unknown_env: frozenset[str] = frozenset()
+    unknown_env: Set[str] = frozenset()
     user: str | None = None
     workdir: str | None = None
     shell: tuple[str, ...] = DEFAULT_SHELL
@@ -56,10 +63,7 @@ class State:
         """Names Docker can expand here: build arguments, overridden by ENV."""
         if not self.args and not self.unknown_env:
             return self.env
-        merged: dict[str, str | None] = dict(self.args)
-        merged.update(self.env)
-        merged.update(dict.fromkeys(self.unknown_env))
-        return merged
+        return Variables(self.args, self.env, self.unknown_env)
 
 
 @dataclass(slots=True, eq=False)
@@ -112,6 +116,8 @@ class Model:
     stage_of: list[Stage | None]
     copy_sources: list[CopySource]
     final_states: dict[int, State] = field(default_factory=dict)
+    _stage_named: dict[str, Stage] = field(default_factory=dict, repr=False)
+    _copy_source_of: dict[int, CopySource] = field(default_factory=dict, repr=False)
 
     def state(self, instruction: Instruction) -> State:
         return self.states[instruction.index]
@@ -124,8 +130,13 @@ class Model:
         return self.stage_of[instruction.index]
 
     def stage_named(self, name: str) -> Stage | None:
-        lowered = name.lower()
-        return next((stage for stage in self.stages if stage.name == lowered), None)
+        """The first stage named ``name`` (any case)."""
+        return self._stage_named.get(name.lower())
+
+    def copy_source(self, instruction: Instruction) -> CopySource | None:
+        """Where a ``COPY --from`` takes its files (None for another instruction)."""
+        source = self._copy_source_of.get(instruction.index)
+        return source if source is not None and source.instruction is instruction else None
 
 
 def build_model(dockerfile: Dockerfile, build_args: Mapping[str, str] | None = None) -> Model:
@@ -147,7 +158,15 @@ class _ModelBuilder:
         self.stage_of: list[Stage | None] = []
         self.copy_sources: list[CopySource] = []
         self.final_states: dict[int, State] = {}
-        self.state = State(args=_EMPTY)
+        self.stage_named: dict[str, Stage] = {}  # the first stage of each name
+        # The builder's own handles on the state's views, which it updates.
+        self.env: Snapshot[str] = Snapshot.empty()
+        self.args: Snapshot[str | None] = Snapshot.empty()
+        self.unknown_env = FlaggedNames()
+        self.final_variables: dict[int, tuple[Snapshot[str], FlaggedNames]] = {}
+        self.state = self._fresh_state()
+        # Characters that variables' values may still add to the values the model keeps.
+        self.expansion_room = EXPANSION_BUDGET
 
     def run(self) -> Model:
         for instruction in self.dockerfile.instructions:
@@ -169,11 +188,19 @@ class _ModelBuilder:
             self.stage_of,
             self.copy_sources,
             self.final_states,
+            self.stage_named,
+            {source.instruction.index: source for source in self.copy_sources},
         )
 
     def _close_stage(self) -> None:
         if self.stages:
-            self.final_states[self.stages[-1].index] = self.state
+            index = self.stages[-1].index
+            self.final_states[index] = self.state
+            self.final_variables[index] = (self.env, self.unknown_env)
+
+    def _fresh_state(self) -> State:
+        self.env, self.args, self.unknown_env = Snapshot.empty(), Snapshot.empty(), FlaggedNames()
+        return State(self.env, self.args, self.unknown_env)
 
     def _from(self, instruction: Instruction) -> Stage:
         words = [argument.value for argument in instruction.arguments]
@@ -186,20 +213,29 @@ class _ModelBuilder:
         image_resolved = resolved.value if resolved.complete else None
         parent = None
         if image_resolved is not None:
-            parent = next(
-                (stage for stage in self.stages if stage.name == image_resolved.lower()), None
-            )
+            parent = self.stage_named.get(image_resolved.lower())
         stage = Stage(len(self.stages), instruction, image, image_resolved, name, name_span, parent)
         self.stages.append(stage)
+        if name is not None:
+            self.stage_named.setdefault(name, stage)
         if parent is not None:
-            inherited = self.final_states[parent.index]
-            self.state = replace(inherited, args=_EMPTY)
+            self.env, self.unknown_env = self.final_variables[parent.index]
+            self.args = Snapshot.empty()
+            self.state = replace(self.final_states[parent.index], args=self.args)
         else:
-            self.state = State(args=_EMPTY)
+            self.state = self._fresh_state()
         return stage
 
     def expand(self, text: str, variables: Mapping[str, str | None]) -> Expansion:
-        return expand(text, variables, self.escape)
+        """``text`` expanded, within what is left of the file's budget: past it, every
+        reference counts as unknown and the values kept are the file's own text."""
+        limit = min(MAX_EXPANDED, self.expansion_room)
+        expansion = expand(text, variables, self.escape, limit)
+        added = len(expansion.value) - len(text)
+        if expansion.partial is not expansion.value:
+            added += len(expansion.partial) - len(text)
+        self.expansion_room -= max(added, 0)
+        return expansion
 
     def _apply(self, instruction: Instruction, stage: Stage | None) -> None:
         keyword = instruction.keyword
@@ -223,51 +259,56 @@ class _ModelBuilder:
         self.state = replace(self.state, **changes)
 
     def _arg(self, instruction: Instruction, stage: Stage | None) -> None:
-        scope = self.global_args if stage is None else dict(self.state.args)
-        for argument in instruction.arguments:
-            name, equals, default = argument.value.partition("=")
-            if not name:
+        if stage is None:
+            self._global_arg(instruction)
+            return
+        args = self.args
+        for name, equals, default in _declarations(instruction):
+            value: str | None
+            if name in self.build_args:
+                value = self.build_args[name]
+            elif equals:
+                # ENV values as they are, partly known ones too, over the build arguments.
+                expansion = self.expand(default, Variables(args, self.env))
+                value = expansion.value if expansion.complete else None
+            elif name in self.global_args:
+                value = self.global_args[name]
+            elif name in args:
                 continue
+            else:
+                value = None
+            args = args.updated([(name, value)])
+        self.args = args
+        self._set(args=args)
+
+    def _global_arg(self, instruction: Instruction) -> None:
+        scope = self.global_args
+        for name, equals, default in _declarations(instruction):
             if name in self.build_args:
                 scope[name] = self.build_args[name]
             elif equals:
-                value = self.expand(default, self._variables(stage, scope))
+                value = self.expand(default, scope)
                 scope[name] = value.value if value.complete else None
-            elif stage is None or name not in self.global_args:
-                scope.setdefault(name, None)
             else:
-                scope[name] = self.global_args[name]
-        if stage is not None:
-            self._set(args=MappingProxyType(scope))
-
-    def _variables(
-        self, stage: Stage | None, scope: Mapping[str, str | None]
-    ) -> Mapping[str, str | None]:
-        if stage is None:
-            return scope
-        merged = dict(scope)
-        merged.update(self.state.env)
-        return merged
+                scope.setdefault(name, None)
 
     def _env(self, instruction: Instruction) -> None:
         variables = self.state.variables
-        env = dict(self.state.env)
-        unknown = set(self.state.unknown_env)
         # For the text kept of a partly known value, a partly known variable contributes
         # its own partial text: PATH=/a:$PATH then PATH=/b:$PATH gives /b:/a:$PATH.
-        partial_variables = {k: v for k, v in self.state.args.items() if v is not None}
-        partial_variables.update(self.state.env)
+        partial_variables = Variables(self.args, self.env)
+        values = []
+        unknown: dict[str, bool] = {}
         for name, raw in key_values(instruction.arguments, instruction.text.text):
             value = self.expand(raw, variables)
             if value.complete:
-                env[name] = value.value
+                values.append((name, value.value))
             else:
-                env[name] = self.expand(raw, partial_variables).partial
-            if value.complete:
-                unknown.discard(name)
-            else:
-                unknown.add(name)
-        self._set(env=MappingProxyType(env), unknown_env=frozenset(unknown))
+                values.append((name, self.expand(raw, partial_variables).partial))
+            unknown[name] = not value.complete
+        self.env = self.env.updated(values)
+        self.unknown_env = self.unknown_env.updated(unknown)
+        self._set(env=self.env, unknown_env=self.unknown_env)
 
     def _workdir(self, instruction: Instruction) -> None:
         path = self.expand(instruction.text.text, self.state.variables)
@@ -288,11 +329,22 @@ class _ModelBuilder:
         reference = resolved.value.lower() if resolved.complete else None
         source = None
         if reference is not None:
-            earlier = self.stages[: stage.index]
-            source = next((s for s in earlier if s.name == reference), None)
+            source = self.stage_named.get(reference)
+            if source is not None and source.index >= stage.index:
+                source = None  # only a stage before this one
             if source is None and reference.isdigit() and int(reference) < stage.index:
                 source = self.stages[int(reference)]
         self.copy_sources.append(CopySource(instruction, flag.value, reference, source))
+
+
+def _declarations(instruction: Instruction) -> list[tuple[str, str, str]]:
+    """The ``name[=default]`` of an ARG: (name, "=" or "", default), unnamed ones left out."""
+    declared = []
+    for argument in instruction.arguments:
+        name, equals, default = argument.value.partition("=")
+        if name:
+            declared.append((name, equals, default))
+    return declared
 
 
 def key_values(arguments: tuple[Argument, ...], text: str) -> list[tuple[str, str]]:

@@ -9,7 +9,9 @@ the same RUN and ``VAR=value`` prefixes included). Output written under a
 from __future__ import annotations
 
 import posixpath
-from typing import TYPE_CHECKING, NamedTuple
+from collections import ChainMap
+from collections.abc import MutableMapping
+from typing import TYPE_CHECKING, NamedTuple, cast
 
 from .knowledge.tool_outputs import (
     PIP_PACKAGES,
@@ -53,7 +55,9 @@ def stage_outputs(ctx: Context, stage: Stage) -> list[StageOutput]:
         if script is None:
             continue
         state = ctx.state(run)
-        env = dict(state.env)
+        # Views, not copies: a stage with thousands of ENV lines and of commands stays linear.
+        # (A ChainMap writes to its first map only: the state's read-only env is never changed.)
+        env = ChainMap({}, cast("MutableMapping[str, str]", state.env))
         workdir = state.workdir
         caches = cache_targets(run, workdir)
         for command in script.commands:
@@ -63,7 +67,7 @@ def stage_outputs(ctx: Context, stage: Stage) -> list[StageOutput]:
             if command.program == "export":
                 env.update(_assignments(command.args))
                 continue
-            local = {**env, **_assignments(command.assignments)}
+            local = env.new_child(_assignments(command.assignments))
             recognised = tool_output(command, local, python_stage)
             if recognised is None:
                 continue

@@ -16,7 +16,10 @@ The work is split so that a run over many files starts ShellCheck once:
   the Python interpreter).
 
 A body that ShellCheck cannot parse gets its parse error; the other bodies are unaffected,
-since ShellCheck checks each file on its own.
+since ShellCheck checks each file on its own. ShellCheck's analysis grows faster than linearly
+with a script's length, so a long script is checked in a process of its own, every process has
+a memory limit, and a script too long or too costly to check is skipped and said so, without
+losing the findings of the others.
 """
 
 from __future__ import annotations
@@ -29,9 +32,15 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import NamedTuple
+
+try:
+    import resource
+except ImportError:  # pragma: no cover - not on Windows
+    resource = None  # type: ignore[assignment]
 
 from .api import Context, Level
 from .commands import ONLY_HEREDOC, windows_base, with_heredoc_bodies
@@ -66,6 +75,11 @@ CHUNK = 1500
 # 100 kB chain of `&&` took 11 GB): longer scripts are not checked. The longest RUN of the
 # 5,079 corpus Dockerfiles is 13 kB.
 MAX_SCRIPT_CHARACTERS = 64_000
+# Scripts longer than this are checked in a process of their own, so that one that runs out
+# of memory costs only its own findings (a 33 kB chain of `&&` takes 1.5 GB).
+ALONE_CHARACTERS = 8_000
+# The data size allowed to one shellcheck process (where the OS has resource limits).
+MEMORY_LIMIT_BYTES = 2 << 30
 # A bound on one shellcheck process, so that no input can stall a run.
 TIMEOUT_SECONDS = 600
 
@@ -90,6 +104,13 @@ class ShellBody(NamedTuple):
     dialect: str
     variables: tuple[str, ...]
     line: int
+
+
+class Skipped(NamedTuple):
+    """A body ShellCheck did not check (its index among the bodies given), and why."""
+
+    body: int
+    reason: str
 
 
 class ShellFinding(NamedTuple):
@@ -119,9 +140,9 @@ def shellcheck_bodies(ctx: Context) -> list[ShellBody]:
 
     Shell-form RUNs are checked as the shell receives them; a RUN that is one here-document
     is checked as that script; ``RUN bash <<EOF`` checks the here-document as a bash script.
-    Skipped: exec form, PowerShell and cmd (by SHELL, or a Windows base image), scripts
-    whose shebang names an interpreter ShellCheck does not read, and scripts longer than
-    ``MAX_SCRIPT_CHARACTERS``.
+    Skipped: exec form, PowerShell and cmd (by SHELL, or a Windows base image), and scripts
+    whose shebang names an interpreter ShellCheck does not read. (Scripts too long to check
+    are kept, for :func:`run_shellcheck` to report.)
     """
     if ctx.dockerfile.escape == "`":
         return []  # the escape directive of Windows Dockerfiles: cmd or PowerShell
@@ -134,26 +155,32 @@ def shellcheck_bodies(ctx: Context) -> list[ShellBody]:
         names = declared.get(instruction.index, frozenset())
         variables = tuple(sorted(names.union(PREDEFINED_VARIABLES)))
         found = _script(run, ctx.state(instruction).shell)
-        if found is not None and len(found[0].text) <= MAX_SCRIPT_CHARACTERS:
+        if found is not None:
             text, dialect = found
             bodies.append(ShellBody(text, dialect, variables, instruction.line))
     return bodies
 
 
-def run_shellcheck(bodies: list[ShellBody], binary: str) -> list[list[ShellFinding]]:
-    """Check every body with one shellcheck process (a few for very many); findings per body.
+def run_shellcheck(
+    bodies: list[ShellBody], binary: str, skipped: list[Skipped] | None = None
+) -> list[list[ShellFinding]]:
+    """Check every body with one shellcheck process (a few for very many, and one for each
+    long script); findings per body. Bodies not checked (too long, or ShellCheck could not
+    finish them) have none and are added to ``skipped``.
 
     Raises :class:`ShellCheckError` when shellcheck cannot run or its output is not JSON.
     """
     results: list[list[ShellFinding]] = [[] for _ in bodies]
-    if not bodies:
-        return results
+    not_checked: dict[int, str] = {}  # file number -> why
     files: dict[str, int] = {}  # identical scripts (``apt-get update`` …) are checked once
     layouts: list[_Layout] = []
     checked_as: list[int] = []
     for body in bodies:
         content, layout = _script_file(body)
-        checked_as.append(files.setdefault(content, len(files)))
+        number = files.setdefault(content, len(files))
+        if len(body.text.text) > MAX_SCRIPT_CHARACTERS:
+            not_checked[number] = f"longer than {MAX_SCRIPT_CHARACTERS:,} characters"
+        checked_as.append(number)
         layouts.append(layout)
     findings_of: dict[int, list[dict[str, object]]] = {}
     with tempfile.TemporaryDirectory(prefix="dlint-shellcheck-") as directory:
@@ -161,18 +188,23 @@ def run_shellcheck(bodies: list[ShellBody], binary: str) -> list[list[ShellFindi
             path = os.path.join(directory, f"{number}.sh")
             with open(path, "w", encoding="utf-8", errors="replace", newline="\n") as handle:
                 handle.write(content)
-        count = len(files)
-        chunks = [range(start, min(start + CHUNK, count)) for start in range(0, count, CHUNK)]
-        if len(chunks) == 1:
-            outputs = [_check_files(binary, directory, chunks[0])]
+        long = {n for c, n in files.items() if len(c) > ALONE_CHARACTERS and n not in not_checked}
+        short = [n for n in files.values() if n not in long and n not in not_checked]
+        chunks = [short[start : start + CHUNK] for start in range(0, len(short), CHUNK)]
+        chunks += [[number] for number in sorted(long)]  # each long script alone
+        check = _checker(binary, directory, long, not_checked)
+        if len(chunks) <= 1:
+            outputs = [check(chunk) for chunk in chunks]
         else:
             with ThreadPoolExecutor(max_workers=min(len(chunks), os.cpu_count() or 1)) as pool:
-                outputs = list(pool.map(lambda c: _check_files(binary, directory, c), chunks))
+                outputs = list(pool.map(check, chunks))
     for comments in outputs:
         for comment in comments:
             number = int(str(comment["file"]).rsplit(".", 1)[0])
             findings_of.setdefault(number, []).append(comment)
     for index, body in enumerate(bodies):
+        if checked_as[index] in not_checked and skipped is not None:
+            skipped.append(Skipped(index, not_checked[checked_as[index]]))
         for comment in findings_of.get(checked_as[index], ()):
             finding = _finding(body, layouts[index], comment)
             if finding is not None:
@@ -181,9 +213,28 @@ def run_shellcheck(bodies: list[ShellBody], binary: str) -> list[list[ShellFindi
     return results
 
 
-def _check_files(binary: str, directory: str, indexes: range) -> list[dict[str, object]]:
+def _checker(
+    binary: str, directory: str, alone: set[int], not_checked: dict[int, str]
+) -> Callable[[list[int]], list[dict[str, object]]]:
+    """Check a chunk; a long script (in ``alone``) that ShellCheck cannot finish is recorded
+    in ``not_checked`` (its findings are lost, no one else's); a chunk of short ones that
+    fails raises."""
+
+    def check(numbers: list[int]) -> list[dict[str, object]]:
+        try:
+            return _check_files(binary, directory, numbers)
+        except ShellCheckError as error:
+            if len(numbers) != 1 or numbers[0] not in alone:
+                raise
+            not_checked[numbers[0]] = str(error)
+            return []
+
+    return check
+
+
+def _check_files(binary: str, directory: str, numbers: list[int]) -> list[dict[str, object]]:
     command = [binary, "--format=json1", "--norc", f"--exclude={','.join(EXCLUDED)}"]
-    command += [f"{index}.sh" for index in indexes]
+    command += [f"{number}.sh" for number in numbers]
     try:
         result = subprocess.run(
             command,
@@ -193,6 +244,7 @@ def _check_files(binary: str, directory: str, indexes: range) -> list[dict[str, 
             encoding="utf-8",
             check=False,
             timeout=TIMEOUT_SECONDS,
+            preexec_fn=_memory_limit(),
         )
     except subprocess.TimeoutExpired:
         raise ShellCheckError(f"{binary} took more than {TIMEOUT_SECONDS} s") from None
@@ -206,6 +258,23 @@ def _check_files(binary: str, directory: str, indexes: range) -> list[dict[str, 
             f"{binary} failed (exit {result.returncode})" + (f": {detail[0]}" if detail else "")
         ) from None
     return list(comments)
+
+
+def _memory_limit() -> Callable[[], None] | None:
+    """What the shellcheck process runs before it starts: a limit on its data size, so that a
+    costly script ends in ShellCheck's own out-of-memory error, not the machine's. The limit
+    is computed here; the child only makes one system call (nothing that could wait on a lock
+    another thread of dlint held when it forked)."""
+    if resource is None:
+        return None
+    _, hard = resource.getrlimit(resource.RLIMIT_DATA)
+    limit = MEMORY_LIMIT_BYTES if hard == resource.RLIM_INFINITY else min(hard, MEMORY_LIMIT_BYTES)
+    setrlimit, which = resource.setrlimit, resource.RLIMIT_DATA
+
+    def limit_memory() -> None:
+        setrlimit(which, (limit, hard))
+
+    return limit_memory
 
 
 class _Layout(NamedTuple):

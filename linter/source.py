@@ -197,8 +197,10 @@ def decode(data: bytes, path: str = "Dockerfile") -> Source:
     """Decode a Dockerfile's bytes; undecodable input becomes problems with positions."""
     problems: list[Problem] = []
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        # The file decodes to no lines: the problem is an empty span at 1:1, the one place
+        # that lies inside any file (the byte-order mark is not a character of a line).
         problem = Problem(
-            Span(1, 1, 1, 3),
+            Span(1, 1, 1, 1),
             "file is UTF-16 encoded; Docker reads a Dockerfile as UTF-8",
             fatal=True,
         )

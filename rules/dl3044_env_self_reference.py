@@ -46,7 +46,7 @@ class EnvSelfReference(Rule):
         if len(pairs) < 2:
             return []
         state = ctx.state(instruction)
-        earlier = set(state.env) | set(state.args)
+        env, args = state.env, state.args
         findings = []
         for index, (name, value, span) in enumerate(pairs):
             if "$" not in value:
@@ -54,7 +54,9 @@ class EnvSelfReference(Rule):
             used = [
                 reference
                 for reference in sorted(_references(value, ctx.dockerfile.escape), key=value.find)
-                if reference not in earlier and _set_elsewhere(pairs, index, reference)
+                if reference not in env
+                and reference not in args
+                and _set_elsewhere(pairs, index, reference)
             ]
             if used:
                 findings.append(

@@ -1,6 +1,8 @@
 import posixpath
 import re
-from typing import NamedTuple
+from collections import ChainMap
+from collections.abc import Mapping, MutableMapping
+from typing import NamedTuple, cast
 
 from dockerfile_dlint.api import (
     Context,
@@ -134,7 +136,9 @@ class UserBinNotOnPath(Rule):
         path = _path_entries(state.env.get("PATH"))
         path_from_state = True
         workdir = state.workdir
-        env: dict[str, str | None] = dict(state.variables)
+        # A view, not a copy: a stage with thousands of ENV lines and RUNs stays linear.
+        # (A ChainMap writes to its first map only: the state's variables are never changed.)
+        env = ChainMap({}, cast("MutableMapping[str, str | None]", state.variables))
         uses = []
         for command in script.commands:
             if command.program == "export" or (not command.words and command.assignments):
@@ -172,7 +176,7 @@ class UserBinNotOnPath(Rule):
         run: Instruction,
         command: SimpleCommand,
         state: State,
-        env: dict[str, str | None],
+        env: Mapping[str, str | None],
         workdir: str | None,
         scripts: dict[str, Installed],
     ) -> None:

@@ -46,7 +46,6 @@ from dockerfile_dlint.syntax import (
     KNOWN_INSTRUCTIONS,
     WHITESPACE,
     Dockerfile,
-    Heredoc,
     Instruction,
 )
 from helpers import CORPUS
@@ -322,37 +321,19 @@ def pieces(instruction: Instruction) -> Iterator[tuple[Span, str]]:
         yield argument.span, f"argument {argument.value[:20]!r}"
     for heredoc in instruction.heredocs:
         yield heredoc.marker, f"heredoc marker {heredoc.name}"
-        if not pending_empty_heredoc_at_end(heredoc):
-            yield heredoc.span, f"heredoc {heredoc.name}"
+        yield heredoc.span, f"heredoc {heredoc.name}"
     if instruction.text.text:
         yield instruction.text.span(0, len(instruction.text.text)), "text"
     if instruction.trigger is not None:
         yield from pieces(instruction.trigger)
 
 
-def pending_empty_heredoc_at_end(heredoc: Heredoc) -> bool:
-    """A known lexer bug, tolerated here while its fix is pending: a heredoc with no line
-    left after its instruction starts on the line past the end of the file, after it ends
-    (see test_a_heredoc_with_no_line_left_lies_inside_the_file). Remove with the fix."""
-    return heredoc.span.line > heredoc.span.end_line
-
-
-def pending_utf16_span(span: Span, source: Source) -> bool:
-    """A known bug of source.decode, tolerated while its fix is pending: a UTF-16 file
-    decodes to no lines, and its problem spans columns 1-3 of line 1 (see
-    test_a_utf16_file_is_reported_inside_the_file). Remove with the fix."""
-    return source.binary and span == Span(1, 1, 1, 3)
-
-
-def check_everything(data: bytes, context: Path | None, tolerate_pending: bool = True) -> None:
+def check_everything(data: bytes, context: Path | None) -> None:
     selection = every_rule()
     result = lint_bytes(data, "Dockerfile", selection, context)
     assert result.internal_errors == []
     for finding in result.findings:
-        span, source = finding.span, result.source
-        if tolerate_pending and pending_utf16_span(span, source):
-            continue
-        assert_inside(span, source, f"{finding.code} {finding.message!r}")
+        assert_inside(finding.span, result.source, f"{finding.code} {finding.message!r}")
     assert summary(lint_bytes(data, "Dockerfile", selection, context)) == summary(result)
     parsed = lex(decode(data))
     assert_tiles(parsed)
@@ -391,18 +372,10 @@ def test_arbitrary_bytes(data: bytes) -> None:
     check_everything(data, None)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="source.decode: the UTF-16 problem spans columns 1-3 of a file decoded to no lines",
-)
 def test_a_utf16_file_is_reported_inside_the_file() -> None:
-    check_everything("FROM debian:12\n".encode("utf-16"), None, tolerate_pending=False)
+    check_everything("FROM debian:12\n".encode("utf-16"), None)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="lexer._heredocs: with no line left, the span starts past the end of the file",
-)
 @pytest.mark.parametrize("text", ["FROM a\nRUN <<EOF\n", "FROM a\nRUN <<A <<B\nx\n"])
 def test_a_heredoc_with_no_line_left_lies_inside_the_file(text: str) -> None:
     parsed = lex(decode(text.encode()))
@@ -411,7 +384,7 @@ def test_a_heredoc_with_no_line_left_lies_inside_the_file(text: str) -> None:
 
 
 def test_a_continued_label_key_is_reported_inside_the_file() -> None:
-    check_everything(b"FROM a\nLABEL Ab\\\ncd=x\n", None, tolerate_pending=False)
+    check_everything(b"FROM a\nLABEL Ab\\\ncd=x\n", None)
 
 
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is not there")

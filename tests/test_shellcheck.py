@@ -17,9 +17,14 @@ from dockerfile_dlint.api import Context, Level
 from dockerfile_dlint.lexer import lex
 from dockerfile_dlint.model import build_model
 from dockerfile_dlint.shellcheck import (
+    ALONE_CHARACTERS,
+    MAX_SCRIPT_CHARACTERS,
+    MEMORY_LIMIT_BYTES,
     ShellBody,
     ShellCheckError,
     ShellFinding,
+    Skipped,
+    _memory_limit,
     find_shellcheck,
     run_shellcheck,
     shellcheck_bodies,
@@ -314,4 +319,83 @@ def test_sarif_describes_shellcheck_codes(tmp_path: Path) -> None:
 
 def test_very_long_scripts_are_not_given_to_shellcheck() -> None:
     chain = " && ".join(f"echo {number}" for number in range(12_000))
-    assert bodies_of(f"FROM debian:12\nRUN {chain}\nRUN echo $A\n")[0].line == 3
+    bodies = bodies_of(f"FROM debian:12\nRUN {chain}\n")
+    skipped: list[Skipped] = []
+    assert run_shellcheck(bodies, "false", skipped) == [[]]  # no process: 'false' never ran
+    assert [body for body, _ in skipped] == [0]
+
+
+def _chain(commands: int) -> str:
+    return "RUN true" + "".join(f" \\\n  && echo {index}" for index in range(commands)) + "\n"
+
+
+def test_a_script_too_long_to_check_is_skipped_and_said_so() -> None:
+    long_run = _chain(MAX_SCRIPT_CHARACTERS // 10)
+    bodies = bodies_of(f"FROM debian:12\n{long_run}RUN echo $1\n")
+    assert len(bodies[0].text.text) > MAX_SCRIPT_CHARACTERS
+    skipped: list[Skipped] = []
+    assert BINARY is not None
+    results = run_shellcheck(bodies, BINARY, skipped)
+    assert skipped == [Skipped(0, f"longer than {MAX_SCRIPT_CHARACTERS:,} characters")]
+    assert results[0] == [] and [f.code for f in results[1]] == ["SC2086"]
+
+
+@pytest.fixture
+def costly_shellcheck(tmp_path: Path) -> str:
+    """A shellcheck that fails as the real one does out of memory on any script longer than
+    ALONE_CHARACTERS, and is the real one otherwise."""
+    fake = tmp_path / "shellcheck"
+    fake.write_text(
+        "#!/bin/sh\n"
+        'for file in "$@"; do\n'
+        '  case "$file" in *.sh)\n'
+        f'    if [ "$(wc -c < "$file")" -gt {ALONE_CHARACTERS} ]; then\n'
+        '      echo "shellcheck: Unable to commit 1048576 bytes of memory" >&2; exit 1\n'
+        "    fi;;\n"
+        "  esac\n"
+        "done\n"
+        f'exec {BINARY} "$@"\n'
+    )
+    fake.chmod(0o755)
+    return str(fake)
+
+
+def test_a_long_script_shellcheck_cannot_finish_costs_only_its_own_findings(
+    costly_shellcheck: str,
+) -> None:
+    """Each long script is checked in a process of its own: when that one fails, the short
+    scripts, checked together in another, keep their findings."""
+    dockerfile = f"FROM debian:12\nRUN echo $1\n{_chain(ALONE_CHARACTERS // 10)}RUN echo $2\n"
+    bodies = bodies_of(dockerfile)
+    skipped: list[Skipped] = []
+    results = run_shellcheck(bodies, costly_shellcheck, skipped)
+    assert [body for body, _ in skipped] == [1]
+    assert "Unable to commit" in skipped[0].reason
+    assert [[f.code for f in findings] for findings in results] == [["SC2086"], [], ["SC2086"]]
+
+
+def test_a_failure_on_short_scripts_is_still_an_error(costly_shellcheck: str) -> None:
+    with pytest.raises(ShellCheckError):
+        run_shellcheck(bodies_of("FROM debian:12\nRUN echo $1\n"), "false", [])
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="resource limits are POSIX")
+def test_shellcheck_runs_with_a_memory_limit() -> None:
+    limit = _memory_limit()
+    assert limit is not None
+    shown = subprocess.run(
+        ["sh", "-c", "ulimit -d"], preexec_fn=limit, capture_output=True, text=True, check=True
+    )
+    assert int(shown.stdout) * 1024 == MEMORY_LIMIT_BYTES
+
+
+def test_the_cli_warns_about_a_skipped_script(tmp_path: Path) -> None:
+    (tmp_path / "Dockerfile").write_text(
+        f"FROM debian:12\n{_chain(MAX_SCRIPT_CHARACTERS // 10)}RUN echo $1\n"
+    )
+    done = _check("--shellcheck", "on", "Dockerfile", cwd=tmp_path)
+    assert done.returncode == 1
+    assert "ShellCheck skipped the RUN at Dockerfile:2: longer than 64,000 characters" in (
+        done.stderr
+    )
+    assert [item["code"] for item in json.loads(done.stdout)] == ["SC2086"]

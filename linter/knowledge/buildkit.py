@@ -9,7 +9,7 @@ the distribution reference grammar, containerd's platform specifiers).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 
 from dockerfile_dlint.api import expand
@@ -78,27 +78,51 @@ class VariableUse(NamedTuple):
 def variable_uses(text: str, escape: str = "\\") -> list[VariableUse]:
     """The variable references Docker expands in ``text`` (an ENV value, a COPY path, a FROM
     image), in order; references inside single quotes or after the escape character are
-    literal text and not listed, references nested in a modifier's word are."""
+    literal text and not listed, references nested in a modifier's word are (after the
+    reference they are nested in)."""
     if "$" not in text:
         return []
-    return list(_Scanner(text, escape).uses())
+    return _Scanner(text, escape).uses()
+
+
+class _Open(NamedTuple):
+    """A ``${name<modifier>`` whose word is being read: where it starts, its name, whether
+    the text around it was inside double quotes, and the references found in its word."""
+
+    start: int
+    name: str
+    quoted: bool
+    nested: list[VariableUse]
+
+
+_MODIFIERS = (":-", ":+", ":?", "##", "%%", "-", "+", "?", "#", "%", "/")
 
 
 class _Scanner:
-    """Docker's word lexer (its shell-like subset), reduced to finding references."""
+    """Docker's word lexer (its shell-like subset), reduced to finding references.
+
+    One loop with a stack of the ``${…}`` being read, not a recursion per level: a word
+    nested thousands deep costs time in its length, never Python's recursion limit.
+    """
 
     def __init__(self, text: str, escape: str) -> None:
         self.text = text
         self.escape = escape
         self.position = 0
 
-    def uses(self, stop: str = "") -> Iterator[VariableUse]:
+    def uses(self) -> list[VariableUse]:
         text = self.text
+        found: list[VariableUse] = []
+        opened: list[_Open] = []
         quoted = False
-        while self.position < len(text):
+        while True:
+            at_end = self.position >= len(text)
+            if at_end or (opened and text[self.position] == "}" and not quoted):
+                if not opened:
+                    return found
+                quoted = self._close(opened, found)
+                continue
             char = text[self.position]
-            if char in stop and not quoted:
-                return
             self.position += 1
             if char == "'" and not quoted:
                 end = text.find("'", self.position)
@@ -108,40 +132,56 @@ class _Scanner:
             elif char == self.escape:
                 self.position += 1
             elif char == "$":
-                yield from self._reference(self.position - 1)
+                into = opened[-1].nested if opened else found
+                if self.position < len(text) and text[self.position] == "{":
+                    if self._braced(self.position - 1, into, opened, quoted):
+                        quoted = False  # the modifier's word starts outside quotes
+                else:
+                    self._plain(self.position - 1, into)
 
-    def _reference(self, start: int) -> Iterator[VariableUse]:
+    def _plain(self, start: int, into: list[VariableUse]) -> None:
         text = self.text
-        if self.position < len(text) and text[self.position] == "{":
-            yield from self._braced(start)
-            return
         name_end = self.position
         while name_end < len(text) and text[name_end] in _NAME_CHARS:
             name_end += 1
         name = text[self.position : name_end]
         if name and name[0] in _NAME_START:
             self.position = name_end
-            yield VariableUse(name, start, name_end)
+            into.append(VariableUse(name, start, name_end))
 
-    def _braced(self, start: int) -> Iterator[VariableUse]:
+    def _braced(
+        self, start: int, into: list[VariableUse], opened: list[_Open], quoted: bool
+    ) -> bool:
+        """Read ``${name``; with a modifier, open it (True) for its word to be read."""
         text = self.text
         self.position += 1
         name_start = self.position
         while self.position < len(text) and text[self.position] in _NAME_CHARS:
             self.position += 1
         name = text[name_start : self.position]
-        modifier = ""
-        for candidate in (":-", ":+", ":?", "##", "%%", "-", "+", "?", "#", "%", "/"):
-            if text.startswith(candidate, self.position):
-                modifier = candidate
-                break
-        self.position += len(modifier)
-        nested = list(self.uses(stop="}")) if modifier else []
-        end = text.find("}", self.position)
-        self.position = len(text) if end < 0 else end + 1
+        modifier = next((m for m in _MODIFIERS if text.startswith(m, self.position)), "")
+        if modifier:
+            self.position += len(modifier)
+            opened.append(_Open(start, name, quoted, []))
+            return True
+        self._skip_past_brace()
         if name and name[0] in _NAME_START:
-            yield VariableUse(name, start, self.position)
-        yield from nested
+            into.append(VariableUse(name, start, self.position))
+        return False
+
+    def _close(self, opened: list[_Open], found: list[VariableUse]) -> bool:
+        """Finish the innermost open ``${…}``; the quoting of the text around it."""
+        closing = opened.pop()
+        self._skip_past_brace()
+        into = opened[-1].nested if opened else found
+        if closing.name and closing.name[0] in _NAME_START:
+            into.append(VariableUse(closing.name, closing.start, self.position))
+        into.extend(closing.nested)
+        return closing.quoted
+
+    def _skip_past_brace(self) -> None:
+        end = self.text.find("}", self.position)
+        self.position = len(self.text) if end < 0 else end + 1
 
 
 def expand_with(text: str, values: Mapping[str, str], escape: str = "\\") -> str:
