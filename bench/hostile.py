@@ -141,6 +141,18 @@ def _env_and_runs(n: int) -> Iterator[str]:
         yield f"RUN echo {index} && pip install p{index}\n"
 
 
+def _doubling_values(n: int) -> Iterator[str]:
+    yield "FROM debian:12\nENV A0=xxxxxxxxxx\n"
+    for index in range(1, n):
+        yield f"ENV A{index}=" + f"$A{index - 1}" * 10 + "\n"
+
+
+def _growing_path(n: int) -> Iterator[str]:
+    yield "FROM debian:12\n"
+    for index in range(n):
+        yield f"ENV PATH=/p{index}:$PATH\n"
+
+
 def _heredoc_markers(n: int) -> Iterator[str]:
     yield "FROM debian:12\nRUN cat " + " ".join(f"<<E{index}" for index in range(n)) + "\n"
     for index in range(n):
@@ -176,6 +188,8 @@ CASES = (
     Case("arg-lines", 16_000, "lines", _arg_lines, "n ARG lines in one stage"),
     Case("apt-runs", 16_000, "lines", _apt_runs, "n RUN apt-get install in one stage"),
     Case("env-and-runs", 16_000, "lines", _env_and_runs, "n/2 ENV lines, then n/2 RUN lines"),
+    Case("doubling-values", 4_000, "lines", _doubling_values, "ENV An=$An-1 x 10, n lines"),
+    Case("growing-path", 32_000, "lines", _growing_path, "ENV PATH=/pn:$PATH, n lines"),
     Case("heredoc-markers", 8_000, "heredocs", _heredoc_markers, "one RUN with n heredocs"),
     Case("shellcheck-chain", 2_000, "lines", _and_chain, "RUN a && b … (n lines)", True),
     Case("json-nesting", 100_000, "levels", _json_nesting, "CMD [[[[…"),

@@ -79,7 +79,7 @@ MAX_SCRIPT_CHARACTERS = 64_000
 # of memory costs only its own findings (a 33 kB chain of `&&` takes 1.5 GB).
 ALONE_CHARACTERS = 8_000
 # The data size allowed to one shellcheck process (where the OS has resource limits).
-MEMORY_LIMIT_BYTES = 2 << 30
+MEMORY_LIMIT_BYTES = 1 << 30
 # A bound on one shellcheck process, so that no input can stall a run.
 TIMEOUT_SECONDS = 600
 
