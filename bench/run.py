@@ -179,13 +179,17 @@ def find_tool(name: str, wheel: str) -> str | None:
 
 
 def install_dlint() -> str:
-    """Install the working tree as the README does (``pip install .``, not editable) into
-    bench/.tools/dlint; its Python. The dependencies are installed the first time only."""
+    """Install the working tree as the README does (``pip install .``, not editable, with
+    the ``shellcheck`` extra) into bench/.tools/dlint; its Python. The dependencies are
+    installed the first time only."""
     home = TOOLS / "dlint"
     python = home / "bin" / "python"
-    if not python.exists():
-        subprocess.run([sys.executable, "-m", "venv", str(home)], check=True)
-        subprocess.run([str(python), "-m", "pip", "install", "-q", str(ROOT)], check=True)
+    if not (home / "bin" / "shellcheck").exists():  # new, or made before ShellCheck was
+        if not python.exists():
+            subprocess.run([sys.executable, "-m", "venv", str(home)], check=True)
+        subprocess.run(
+            [str(python), "-m", "pip", "install", "-q", f"{ROOT}[shellcheck]"], check=True
+        )
     print("installing dlint's working tree into bench/.tools/dlint …", file=sys.stderr)
     subprocess.run(
         [str(python), "-m", "pip", "install", "-q", "--no-deps", "--force-reinstall", str(ROOT)],

@@ -33,7 +33,6 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import NamedTuple
 
@@ -195,7 +194,9 @@ def run_shellcheck(
         check = _checker(binary, directory, long, not_checked)
         if len(chunks) <= 1:
             outputs = [check(chunk) for chunk in chunks]
-        else:
+        else:  # imported here: one chunk, the common case, needs no threads (and 5 ms less)
+            from concurrent.futures import ThreadPoolExecutor
+
             with ThreadPoolExecutor(max_workers=min(len(chunks), os.cpu_count() or 1)) as pool:
                 outputs = list(pool.map(check, chunks))
     for comments in outputs:
