@@ -2,7 +2,6 @@ import re
 
 from dockerfile_dlint.api import Context, Finding, Instruction, Level, Rule
 from dockerfile_dlint.knowledge.verification import (
-    CONFIG_VERBS,
     DOWNLOAD,
     DOWNLOADERS,
     TOOLS,
@@ -13,9 +12,8 @@ from dockerfile_dlint.knowledge.verification import (
     insecure_writes,
     mentions,
     run_writes,
-    switch_span,
-    switch_text,
-    switch_word,
+    setting_message,
+    switches_used,
     tool_words,
     unique_commands,
     urls,
@@ -86,10 +84,7 @@ class InsecureDownload(Rule):
                 return []
             writes = copied_writes(instruction, ctx)
             return [
-                self.finding(
-                    found.span,
-                    f"{found.text} in {found.path} {found.config.effect}: {found.config.fix}",
-                )
+                self.finding(found.span, found.message)
                 for found in insecure_writes(writes, DOWNLOAD)
             ]
         if not mentions(instruction, HINTS):
@@ -106,23 +101,14 @@ class InsecureDownload(Rule):
             if entry is not None and entry.category == DOWNLOAD:
                 if tool in DOWNLOADERS and (checked or all_local(urls(words))):
                     continue
-                for switch in entry.switches:
-                    word = switch_word(words, switch, entry.value_letters)
-                    if word is not None:
-                        given = switch_text(words, word, switch)
-                        message = f"{tool} {given} {switch.effect}: {switch.fix}"
-                        findings.append(self.finding(switch_span(words, word, switch), message))
+                for use in switches_used(words, entry):
+                    message = f"{tool} {use.given} {use.switch.effect}: {use.switch.fix}"
+                    findings.append(self.finding(use.span, message))
             for assignment in config_assignments(tool, words):
                 setting = insecure_setting(tool, assignment)
                 if setting is not None and setting.category == DOWNLOAD:
-                    message = (
-                        f"{tool} {CONFIG_VERBS.get(tool, 'config set')} {assignment.key} "
-                        f"{assignment.value} {setting.effect}, "
-                        f"for every later command: {setting.fix}"
-                    )
+                    message = setting_message(tool, assignment, setting)
                     findings.append(self.finding(assignment.word.span, message))
         writes = run_writes(commands, ctx.shell(instruction))
-        for found in insecure_writes(writes, DOWNLOAD):
-            message = f"{found.text} in {found.path} {found.config.effect}: {found.config.fix}"
-            findings.append(self.finding(found.span, message))
+        findings += (self.finding(f.span, f.message) for f in insecure_writes(writes, DOWNLOAD))
         return findings

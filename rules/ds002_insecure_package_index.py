@@ -2,7 +2,6 @@ import re
 
 from dockerfile_dlint.api import Context, Finding, Instruction, Level, Rule
 from dockerfile_dlint.knowledge.verification import (
-    CONFIG_VERBS,
     INDEX,
     TOOLS,
     config_assignments,
@@ -12,9 +11,8 @@ from dockerfile_dlint.knowledge.verification import (
     insecure_writes,
     mentions,
     run_writes,
-    switch_span,
-    switch_text,
-    switch_word,
+    setting_message,
+    switches_used,
     tool_words,
     unique_commands,
 )
@@ -80,10 +78,7 @@ class InsecurePackageIndex(Rule):
             if not mentions(instruction, CONFIG_NAMES):
                 return []
             return [
-                self.finding(
-                    found.span,
-                    f"{found.text} in {found.path} {found.config.effect}: {found.config.fix}",
-                )
+                self.finding(found.span, found.message)
                 for found in insecure_writes(copied_writes(instruction, ctx), INDEX)
             ]
         if not mentions(instruction, HINTS):
@@ -97,25 +92,16 @@ class InsecurePackageIndex(Rule):
             tool, words = read
             entry = TOOLS.get(tool)
             if entry is not None and entry.category == INDEX:
-                for switch in entry.switches:
-                    word = switch_word(words, switch, entry.value_letters)
-                    if word is not None:
-                        given = switch_text(words, word, switch)
-                        note = host_note(given)
-                        effect = f"{switch.effect} ({note})" if note else switch.effect
-                        message = f"{tool} {given} {effect}: {switch.fix}"
-                        findings.append(self.finding(switch_span(words, word, switch), message))
+                for use in switches_used(words, entry):
+                    note = host_note(use.given)
+                    effect = f"{use.switch.effect} ({note})" if note else use.switch.effect
+                    message = f"{tool} {use.given} {effect}: {use.switch.fix}"
+                    findings.append(self.finding(use.span, message))
             for assignment in config_assignments(tool, words):
                 setting = insecure_setting(tool, assignment)
                 if setting is not None and setting.category == INDEX:
-                    message = (
-                        f"{tool} {CONFIG_VERBS.get(tool, 'config set')} {assignment.key} "
-                        f"{assignment.value} {setting.effect}, "
-                        f"for every later command: {setting.fix}"
-                    )
+                    message = setting_message(tool, assignment, setting)
                     findings.append(self.finding(assignment.word.span, message))
         writes = run_writes(commands, ctx.shell(instruction))
-        for found in insecure_writes(writes, INDEX):
-            message = f"{found.text} in {found.path} {found.config.effect}: {found.config.fix}"
-            findings.append(self.finding(found.span, message))
+        findings += (self.finding(f.span, f.message) for f in insecure_writes(writes, INDEX))
         return findings

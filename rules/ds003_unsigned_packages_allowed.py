@@ -21,9 +21,7 @@ from dockerfile_dlint.knowledge.verification import (
     insecure_writes,
     mentions,
     run_writes,
-    switch_span,
-    switch_text,
-    switch_word,
+    switches_used,
     tool_words,
     unique_commands,
     verifies,
@@ -93,10 +91,7 @@ class UnsignedPackagesAllowed(Rule):
             ):
                 return []
             return [
-                self.finding(
-                    found.span,
-                    f"{found.text} in {found.path} {found.config.effect}: {found.config.fix}",
-                )
+                self.finding(found.span, found.message)
                 for found in insecure_writes(copied_writes(instruction, ctx), SIGNATURE)
             ]
         if not mentions(instruction, HINTS):
@@ -117,24 +112,18 @@ class UnsignedPackagesAllowed(Rule):
             local = bool(packages) and all(_local_file(package) for package in packages)
             if local and not any(_downloaded(package, downloads) for package in packages):
                 continue
-            for switch in entry.switches:
-                word = switch_word(words, switch, entry.value_letters)
-                if word is None:
-                    continue
-                message = f"{tool} {switch_text(words, word, switch)} {switch.effect}"
+            for use in switches_used(words, entry):
+                message = f"{tool} {use.given} {use.switch.effect}"
                 if local:
                     message += " (the package files are downloaded in this RUN)"
-                findings.append(
-                    self.finding(switch_span(words, word, switch), f"{message}: {switch.fix}")
-                )
+                findings.append(self.finding(use.span, f"{message}: {use.switch.fix}"))
 
         def expand(text: str) -> str:
             return ctx.expand(instruction, text).partial
 
         writes = run_writes(commands, ctx.shell(instruction))
         for found in insecure_writes(writes, SIGNATURE, expand):
-            message = f"{found.text} in {found.path} {found.config.effect}: {found.config.fix}"
-            findings.append(self.finding(found.span, message))
+            findings.append(self.finding(found.span, found.message))
         return findings
 
 

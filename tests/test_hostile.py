@@ -24,7 +24,7 @@ from dockerfile_dlint.engine import (
     read_file,
 )
 from dockerfile_dlint.lexer import lex
-from dockerfile_dlint.model import build_model
+from dockerfile_dlint.model import Model, build_model
 from dockerfile_dlint.shell import parse_shell
 from dockerfile_dlint.source import MappedText, Source, Span, decode
 from dockerfile_dlint.syntax import Dockerfile
@@ -336,11 +336,8 @@ def test_a_utf16_file_is_reported_at_one_one() -> None:
     assert problem.span == Span(1, 1, 1, 1)
 
 
-def test_env_lines_share_their_values_instead_of_copying_them() -> None:
-    """Before, each ENV copied every variable: 3,000 lines made 4.5 million dict entries
-    (hundreds of MB); now each assignment is stored once."""
-    lines = 3_000
-    text = "FROM debian:12\n" + "".join(f"ENV V{i}=x{i}\n" for i in range(lines))
+def _model_and_peak_memory(text: str) -> tuple[Model, int]:
+    """The model of ``text``, and the most memory Python held while building it (bytes)."""
     parsed = lex(decode(text.encode()))
     tracemalloc.start()
     try:
@@ -348,6 +345,15 @@ def test_env_lines_share_their_values_instead_of_copying_them() -> None:
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
+    return model, peak
+
+
+def test_env_lines_share_their_values_instead_of_copying_them() -> None:
+    """Before, each ENV copied every variable: 3,000 lines made 4.5 million dict entries
+    (hundreds of MB); now each assignment is stored once."""
+    lines = 3_000
+    text = "FROM debian:12\n" + "".join(f"ENV V{i}=x{i}\n" for i in range(lines))
+    model, peak = _model_and_peak_memory(text)
     assert peak < 20_000_000
     middle = model.states[1_001]  # before the ENV of V1000
     assert len(middle.env) == 1_000
@@ -358,13 +364,7 @@ def test_env_lines_share_their_values_instead_of_copying_them() -> None:
 def test_arg_lines_share_their_values_instead_of_copying_them() -> None:
     lines = 3_000
     text = "FROM debian:12\n" + "".join(f"ARG V{i}=x{i}\n" for i in range(lines))
-    parsed = lex(decode(text.encode()))
-    tracemalloc.start()
-    try:
-        model = build_model(parsed)
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
+    model, peak = _model_and_peak_memory(text)
     assert peak < 20_000_000
     assert model.states[lines].variables["V2998"] == "x2998"
     assert "V2999" not in model.states[lines].args
@@ -407,13 +407,7 @@ def test_a_value_that_grows_at_every_line_keeps_memory_bounded() -> None:
     their reference, as unknown)."""
     lines = 10_000
     text = "FROM debian:12\n" + "".join(f"ENV PATH=/p{i}:$PATH\n" for i in range(lines))
-    parsed = lex(decode(text.encode()))
-    tracemalloc.start()
-    try:
-        model = build_model(parsed)
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
+    model, peak = _model_and_peak_memory(text)
     assert peak < 60_000_000
     final = model.final_states[0]
     assert final.env["PATH"] == f"/p{lines - 1}:$PATH"  # past the budget: as written

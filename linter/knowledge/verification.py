@@ -427,6 +427,26 @@ def switch_span(words: Sequence[Word], word: Word, switch: Switch) -> Span:
     return Span(word.span.line, word.span.column, end.end_line, end.end_column)
 
 
+class SwitchUse(NamedTuple):
+    """A switch given on a command line: as it reads there (its value included), and where
+    a finding about it goes."""
+
+    switch: Switch
+    given: str
+    span: Span
+
+
+def switches_used(words: Sequence[Word], tool: Tool) -> list[SwitchUse]:
+    """The switches of ``tool`` that the command line ``words`` gives, in the tool's order."""
+    used = []
+    for switch in tool.switches:
+        word = switch_word(words, switch, tool.value_letters)
+        if word is not None:
+            given = switch_text(words, word, switch)
+            used.append(SwitchUse(switch, given, switch_span(words, word, switch)))
+    return used
+
+
 def _gives(
     value: str,
     following: str | None,
@@ -642,6 +662,15 @@ def insecure_setting(tool: str, assignment: Assignment) -> Setting | None:
         ):
             return setting
     return None
+
+
+def setting_message(tool: str, assignment: Assignment, setting: Setting) -> str:
+    """What a finding says of a config command that switches verification off."""
+    verb = CONFIG_VERBS.get(tool, "config set")
+    return (
+        f"{tool} {verb} {assignment.key} {assignment.value} {setting.effect}, "
+        f"for every later command: {setting.fix}"
+    )
 
 
 # --- configuration files --------------------------------------------------------------------
@@ -919,6 +948,10 @@ class ConfigFinding(NamedTuple):
     path: str
     span: Span
     text: str
+
+    @property
+    def message(self) -> str:
+        return f"{self.text} in {self.path} {self.config.effect}: {self.config.fix}"
 
 
 def insecure_writes(
