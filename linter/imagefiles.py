@@ -13,7 +13,7 @@ from __future__ import annotations
 import fnmatch
 import posixpath
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .buildcontext import BuildContext
 from .model import Model, Stage
@@ -24,8 +24,7 @@ _MAX_STAGE_HOPS = 4
 _GLOB = frozenset("*?[")
 
 
-@dataclass(frozen=True, slots=True)
-class ImageFile:
+class ImageFile(NamedTuple):
     """A file in an image, the instruction that copied it, and its build-context source."""
 
     path: str

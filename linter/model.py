@@ -11,7 +11,7 @@ import posixpath
 from collections.abc import Mapping, Set
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NamedTuple
 
 from .images import ImageReference
 from .snapshots import FlaggedNames, Snapshot, Variables
@@ -95,8 +95,7 @@ class Stage:
         return ImageReference.parse(self.image_resolved)
 
 
-@dataclass(frozen=True, slots=True)
-class CopySource:
+class CopySource(NamedTuple):
     """Where ``COPY --from=…`` takes files: an earlier stage, or an image."""
 
     instruction: Instruction

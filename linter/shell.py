@@ -20,7 +20,6 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -57,8 +56,7 @@ class _Scope(NamedTuple):
     depth: int
 
 
-@dataclass(frozen=True, slots=True)
-class Word:
+class Word(NamedTuple):
     """One shell word: as written, its value after quote removal, and where it is.
 
     ``value`` keeps expansions as written (``"$HOME"/bin`` gives ``$HOME/bin``); ``static``
@@ -72,8 +70,7 @@ class Word:
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
-class Redirect:
+class Redirect(NamedTuple):
     """A redirection such as ``2> log``: ``operator`` is ``2>``, ``target`` the word ``log``.
 
     fd duplications (``2>&1``, ``>&-``) are all operator and have no target. For a heredoc the
@@ -87,8 +84,7 @@ class Redirect:
     heredoc_body: MappedText | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class SimpleCommand:
+class SimpleCommand(NamedTuple):
     """A command as the shell runs it: assignments, argv words and redirections.
 
     The ``time`` keyword is not a word: ``time -p make`` is the command ``make``. ``nested_in``
@@ -160,8 +156,7 @@ class SimpleCommand:
         return None
 
 
-@dataclass(frozen=True, slots=True)
-class ShellScript:
+class ShellScript(NamedTuple):
     """Every simple command of a shell text, the pipelines among them, and parse health.
 
     Commands of nested scripts (``sh -c``, heredocs read by a shell) are included, sorted by

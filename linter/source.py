@@ -44,8 +44,7 @@ class Span(NamedTuple):
         }
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
+class Problem(NamedTuple):
     """Something in the input that is not a valid Dockerfile, with where it is."""
 
     span: Span
@@ -53,8 +52,7 @@ class Problem:
     fatal: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class Source:
+class Source(NamedTuple):
     """A decoded Dockerfile: its physical lines and what went wrong decoding it."""
 
     path: str
