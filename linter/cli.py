@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from .report import Report
     from .runner import Job
     from .selection import Selection
+    from .shellcheck import ShellBody, ShellCheckError, ShellCheckRun
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 FORMATS = ("text", "json", "sarif", "github", "gitlab", "checkstyle")
@@ -309,9 +310,16 @@ def check(
         job_list = _fix(job_list, selection, fix, unsafe_fixes, _split(fix_only), limit)
         if diff or any(job.data is not None for job in job_list):
             plan = [(name, STDERR if target == STDOUT else target) for name, target in plan]
-    results = lint_jobs(job_list, selection, jobs or automatic_workers(len(job_list)))
-    if binary is not None:
-        _add_shellcheck(results, selection, binary, required=shellcheck == "on")
+    early = _EarlyShellCheck(binary) if binary is not None and len(job_list) == 1 else None
+    try:
+        workers = jobs or automatic_workers(len(job_list))
+        results = lint_jobs(job_list, selection, workers, early.start if early else None)
+        if binary is not None:
+            started = early.run if early else None
+            _add_shellcheck(results, selection, binary, shellcheck == "on", started)
+    finally:
+        if early is not None:
+            early.close()
     findings = sorted(
         (finding for result in results for finding in result.findings),
         key=lambda finding: finding.sort_key(),
@@ -385,10 +393,38 @@ def _shellcheck_binary(mode: str, selection: Selection) -> str | None:
     return binary
 
 
+class _EarlyShellCheck:
+    """ShellCheck started on a single file's scripts before its rules run (the pre-commit
+    case: the shellcheck process and the rules then take their time side by side)."""
+
+    def __init__(self, binary: str) -> None:
+        self.binary = binary
+        self.run: ShellCheckRun | ShellCheckError | None = None
+
+    def start(self, bodies: list[ShellBody]) -> None:
+        from .shellcheck import ShellCheckError, ShellCheckRun
+
+        try:
+            self.run = ShellCheckRun(bodies, self.binary)
+        except ShellCheckError as error:  # reported where the findings are added
+            self.run = error
+
+    def close(self) -> None:
+        from .shellcheck import ShellCheckRun
+
+        if isinstance(self.run, ShellCheckRun):
+            self.run.close()
+
+
 def _add_shellcheck(
-    results: list[FileResult], selection: Selection, binary: str, required: bool
+    results: list[FileResult],
+    selection: Selection,
+    binary: str,
+    required: bool,
+    started: ShellCheckRun | ShellCheckError | None = None,
 ) -> None:
-    """Check every file's shell scripts in one ShellCheck run and add the findings."""
+    """Check every file's shell scripts in one ShellCheck run (or finish the one ``started``
+    on them) and add the findings."""
     from .engine import add_shellcheck
     from .shellcheck import ShellCheckError, Skipped, run_shellcheck
 
@@ -396,7 +432,12 @@ def _add_shellcheck(
     paths = [result.path for result in results for _ in result.shell_bodies]
     skipped: list[Skipped] = []
     try:
-        found = run_shellcheck(bodies, binary, skipped)
+        if isinstance(started, ShellCheckError):
+            raise started
+        if started is not None:
+            found = started.finish(skipped)
+        else:
+            found = run_shellcheck(bodies, binary, skipped)
     except ShellCheckError as error:
         if required:
             raise UsageProblem(f"--shellcheck on: {error}") from None

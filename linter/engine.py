@@ -13,7 +13,7 @@ import os
 import re
 import stat
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -30,6 +30,9 @@ from .syntax import Instruction
 
 if TYPE_CHECKING:
     from .shellcheck import ShellBody, ShellFinding
+
+# Called with a file's shell scripts as soon as they are known (see lint_source).
+ShellBodiesHook = Callable[[list["ShellBody"]], None]
 
 
 @dataclass
@@ -135,7 +138,13 @@ def read_file(path: Path | str, limit: int) -> bytes:
     return data
 
 
-def lint_file(path: Path, display: str, selection: Selection, context: Path | None) -> FileResult:
+def lint_file(
+    path: Path,
+    display: str,
+    selection: Selection,
+    context: Path | None,
+    on_shell_bodies: ShellBodiesHook | None = None,
+) -> FileResult:
     """Read and lint a file; a file that cannot be read, or is over the size limit, is a parse
     problem (DL1000), not a crash. Every path to a file's bytes comes through here, so the
     limit holds whoever asks (a tree walk, a named file, a worker process)."""
@@ -147,15 +156,21 @@ def lint_file(path: Path, display: str, selection: Selection, context: Path | No
         reason = error.strerror or type(error).__name__
         result = _not_read(display, f"cannot read file: {reason}", selection, context)
         return dataclasses.replace(result, read_error=reason)
-    return lint_bytes(data, display, selection, context)
+    return lint_bytes(data, display, selection, context, on_shell_bodies)
 
 
-def lint_bytes(data: bytes, display: str, selection: Selection, context: Path | None) -> FileResult:
+def lint_bytes(
+    data: bytes,
+    display: str,
+    selection: Selection,
+    context: Path | None,
+    on_shell_bodies: ShellBodiesHook | None = None,
+) -> FileResult:
     """Lint a file's bytes (standard input, a fixed text); over the size limit, only say so."""
     limit = file_size_limit(selection.options)
     if len(data) > limit:
         return _not_read(display, _too_large(FileTooLarge(None, limit)), selection, context)
-    return lint_source(decode(data, display), selection, context)
+    return lint_source(decode(data, display), selection, context, on_shell_bodies)
 
 
 def _too_large(error: FileTooLarge) -> str:
@@ -167,18 +182,32 @@ def _not_read(display: str, message: str, selection: Selection, context: Path | 
     return lint_source(Source(display, (), (problem,), binary=True), selection, context)
 
 
-def lint_source(source: Source, selection: Selection, context: Path | None) -> FileResult:
+def lint_source(
+    source: Source,
+    selection: Selection,
+    context: Path | None,
+    on_shell_bodies: ShellBodiesHook | None = None,
+) -> FileResult:
     """Lint a decoded file. A failure of the parser or the model on it is reported as an
     internal error of this file (exit 3), like a rule's: the other files of the run are
-    still linted and reported, where an exception would lose them all."""
+    still linted and reported, where an exception would lose them all.
+
+    With ShellCheck wanted, ``on_shell_bodies`` gets the file's scripts as soon as they are
+    known, before the rules run (to start ShellCheck on them meanwhile); it must not raise.
+    """
     try:
-        return _lint_source(source, selection, context)
+        return _lint_source(source, selection, context, on_shell_bodies)
     except Exception as error:
         crash = f"dlint failed on {source.path}: {type(error).__name__}: {error}"
         return FileResult(source.path, source, [], [crash])
 
 
-def _lint_source(source: Source, selection: Selection, context: Path | None) -> FileResult:
+def _lint_source(
+    source: Source,
+    selection: Selection,
+    context: Path | None,
+    on_shell_bodies: ShellBodiesHook | None,
+) -> FileResult:
     dockerfile = lex(source)
     check = read_check_directive(dockerfile)
     if check.problems:
@@ -186,6 +215,13 @@ def _lint_source(source: Source, selection: Selection, context: Path | None) -> 
         dockerfile = dockerfile._replace(problems=problems)
     build_context = BuildContext(context) if context else None
     ctx = Context(dockerfile, build_model(dockerfile), build_context, selection.options)
+    bodies: list[ShellBody] = []
+    if selection.shellcheck:
+        from .shellcheck import shellcheck_bodies
+
+        bodies = shellcheck_bodies(ctx)
+        if on_shell_bodies is not None:
+            on_shell_bodies(bodies)
     chosen = [rule for rule in selection.rules if not check.skips(rule)]
     chosen += [rule for rule in selection.experimental if check.enables(rule)]
     rules = [rule_class() for rule_class in chosen]
@@ -206,11 +242,6 @@ def _lint_source(source: Source, selection: Selection, context: Path | None) -> 
             level = Level.ERROR
         findings.append(finding._replace(level=level, path=source.path))
     findings.sort(key=Finding.sort_key)
-    bodies: list[ShellBody] = []
-    if selection.shellcheck:
-        from .shellcheck import shellcheck_bodies
-
-        bodies = shellcheck_bodies(ctx)
     return FileResult(source.path, source, findings, errors, bodies, pragmas)
 
 

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .engine import FileResult, lint_bytes, lint_file
+from .engine import FileResult, ShellBodiesHook, lint_bytes, lint_file
 from .selection import Selection
 
 # Chunks per worker: fewer round trips than one file at a time, while still sharing the
@@ -51,17 +51,26 @@ def automatic_workers(files: int) -> int:
     return max(1, min(available_cpus(), files // MIN_FILES_PER_WORKER))
 
 
-def lint_job(job: Job, selection: Selection) -> FileResult:
+def lint_job(
+    job: Job, selection: Selection, on_shell_bodies: ShellBodiesHook | None = None
+) -> FileResult:
     if job.data is not None:
-        return lint_bytes(job.data, job.display, selection, job.context)
-    return lint_file(Path(job.path), job.display, selection, job.context)
+        return lint_bytes(job.data, job.display, selection, job.context, on_shell_bodies)
+    return lint_file(Path(job.path), job.display, selection, job.context, on_shell_bodies)
 
 
-def lint_jobs(jobs: Sequence[Job], selection: Selection, workers: int) -> list[FileResult]:
-    """Results in the order of ``jobs``, linted in ``workers`` processes (one per job at most)."""
+def lint_jobs(
+    jobs: Sequence[Job],
+    selection: Selection,
+    workers: int,
+    on_shell_bodies: ShellBodiesHook | None = None,
+) -> list[FileResult]:
+    """Results in the order of ``jobs``, linted in ``workers`` processes (one per job at most).
+    ``on_shell_bodies`` (see :func:`engine.lint_source`) is called for jobs linted here, in
+    this process, not for those of a pool."""
     workers = min(workers, len(jobs))
     if workers <= 1:
-        return [lint_job(job, selection) for job in jobs]
+        return [lint_job(job, selection, on_shell_bodies) for job in jobs]
     return _lint_in_pool(jobs, selection, workers)
 
 

@@ -169,94 +169,154 @@ def run_shellcheck(
 
     Raises :class:`ShellCheckError` when shellcheck cannot run or its output is not JSON.
     """
-    results: list[list[ShellFinding]] = [[] for _ in bodies]
-    not_checked: dict[int, str] = {}  # file number -> why
-    files: dict[str, int] = {}  # identical scripts (``apt-get update`` …) are checked once
-    layouts: list[_Layout] = []
-    checked_as: list[int] = []
-    for body in bodies:
-        content, layout = _script_file(body)
-        number = files.setdefault(content, len(files))
-        if len(body.text.text) > MAX_SCRIPT_CHARACTERS:
-            not_checked[number] = f"longer than {MAX_SCRIPT_CHARACTERS:,} characters"
-        checked_as.append(number)
-        layouts.append(layout)
-    findings_of: dict[int, list[dict[str, object]]] = {}
-    with tempfile.TemporaryDirectory(prefix="dlint-shellcheck-") as directory:
+    return ShellCheckRun(bodies, binary).finish(skipped)
+
+
+class ShellCheckRun:
+    """ShellCheck at work on some bodies: started when made, its findings from ``finish``.
+
+    Starting it as soon as the bodies are known lets the shellcheck processes run while dlint
+    does the rest of its work (for one file, the rules: the pre-commit case). Processes run up
+    to one per CPU, each writing to a file of its own (no pipe to drain while waiting for
+    another); ``finish`` or ``close`` removes them and their temporary directory.
+    """
+
+    def __init__(self, bodies: list[ShellBody], binary: str) -> None:
+        self.bodies = bodies
+        self.binary = binary
+        self.not_checked: dict[int, str] = {}  # file number -> why
+        self.checked_as: list[int] = []
+        self.layouts: list[_Layout] = []
+        self.running: list[tuple[list[int], subprocess.Popen[bytes]]] = []
+        self.pending: list[list[int]] = []
+        self.alone: set[int] = set()
+        self.directory: str | None = None
+        if bodies:
+            self.directory = tempfile.mkdtemp(prefix="dlint-shellcheck-")
+            try:
+                self._write_and_start()
+            except BaseException:
+                self.close()
+                raise
+
+    def _write_and_start(self) -> None:
+        assert self.directory is not None
+        files: dict[str, int] = {}  # identical scripts (``apt-get update`` …) are checked once
+        for body in self.bodies:
+            content, layout = _script_file(body)
+            number = files.setdefault(content, len(files))
+            if len(body.text.text) > MAX_SCRIPT_CHARACTERS:
+                self.not_checked[number] = f"longer than {MAX_SCRIPT_CHARACTERS:,} characters"
+            self.checked_as.append(number)
+            self.layouts.append(layout)
         for content, number in files.items():
-            path = os.path.join(directory, f"{number}.sh")
+            path = os.path.join(self.directory, f"{number}.sh")
             with open(path, "w", encoding="utf-8", errors="replace", newline="\n") as handle:
                 handle.write(content)
-        long = {n for c, n in files.items() if len(c) > ALONE_CHARACTERS and n not in not_checked}
-        short = [n for n in files.values() if n not in long and n not in not_checked]
-        chunks = [short[start : start + CHUNK] for start in range(0, len(short), CHUNK)]
-        chunks += [[number] for number in sorted(long)]  # each long script alone
-        check = _checker(binary, directory, long, not_checked)
-        if len(chunks) <= 1:
-            outputs = [check(chunk) for chunk in chunks]
-        else:  # imported here: one chunk, the common case, needs no threads (and 5 ms less)
-            from concurrent.futures import ThreadPoolExecutor
+        checked = [(content, n) for content, n in files.items() if n not in self.not_checked]
+        self.alone = {n for content, n in checked if len(content) > ALONE_CHARACTERS}
+        short = [n for _, n in checked if n not in self.alone]
+        self.pending = [short[start : start + CHUNK] for start in range(0, len(short), CHUNK)]
+        self.pending += [[number] for number in sorted(self.alone)]  # each long script alone
+        self.pending.reverse()  # taken from the end, in order
+        self._start_more()
 
-            with ThreadPoolExecutor(max_workers=min(len(chunks), os.cpu_count() or 1)) as pool:
-                outputs = list(pool.map(check, chunks))
-    for comments in outputs:
-        for comment in comments:
-            number = int(str(comment["file"]).rsplit(".", 1)[0])
-            findings_of.setdefault(number, []).append(comment)
-    for index, body in enumerate(bodies):
-        if checked_as[index] in not_checked and skipped is not None:
-            skipped.append(Skipped(index, not_checked[checked_as[index]]))
-        for comment in findings_of.get(checked_as[index], ()):
-            finding = _finding(body, layouts[index], comment)
-            if finding is not None:
-                results[index].append(finding)
-        results[index].sort(key=lambda finding: (finding.span.line, finding.span.column))
-    return results
+    def _start_more(self) -> None:
+        assert self.directory is not None
+        while self.pending and len(self.running) < (os.cpu_count() or 1):
+            numbers = self.pending.pop()
+            self.running.append((numbers, _start(self.binary, self.directory, numbers)))
 
-
-def _checker(
-    binary: str, directory: str, alone: set[int], not_checked: dict[int, str]
-) -> Callable[[list[int]], list[dict[str, object]]]:
-    """Check a chunk; a long script (in ``alone``) that ShellCheck cannot finish is recorded
-    in ``not_checked`` (its findings are lost, no one else's); a chunk of short ones that
-    fails raises."""
-
-    def check(numbers: list[int]) -> list[dict[str, object]]:
+    def finish(self, skipped: list[Skipped] | None = None) -> list[list[ShellFinding]]:
+        """Wait for ShellCheck; the findings per body (see :func:`run_shellcheck`)."""
+        findings_of: dict[int, list[dict[str, object]]] = {}
         try:
-            return _check_files(binary, directory, numbers)
+            while self.running:
+                numbers, process = self.running.pop(0)
+                for comment in self._comments(numbers, process):
+                    number = int(str(comment["file"]).rsplit(".", 1)[0])
+                    findings_of.setdefault(number, []).append(comment)
+                self._start_more()
+        finally:
+            self.close()
+        results: list[list[ShellFinding]] = [[] for _ in self.bodies]
+        for index, body in enumerate(self.bodies):
+            number = self.checked_as[index]
+            if number in self.not_checked and skipped is not None:
+                skipped.append(Skipped(index, self.not_checked[number]))
+            for comment in findings_of.get(number, ()):
+                finding = _finding(body, self.layouts[index], comment)
+                if finding is not None:
+                    results[index].append(finding)
+            results[index].sort(key=lambda finding: (finding.span.line, finding.span.column))
+        return results
+
+    def _comments(
+        self, numbers: list[int], process: subprocess.Popen[bytes]
+    ) -> list[dict[str, object]]:
+        """A process's findings; a long script (checked alone) that ShellCheck cannot finish
+        is recorded in ``not_checked`` (its findings are lost, no one else's), a process of
+        short ones that fails raises."""
+        assert self.directory is not None
+        try:
+            return _output(self.binary, self.directory, numbers, process)
         except ShellCheckError as error:
-            if len(numbers) != 1 or numbers[0] not in alone:
+            if len(numbers) != 1 or numbers[0] not in self.alone:
                 raise
-            not_checked[numbers[0]] = str(error)
+            self.not_checked[numbers[0]] = str(error)
             return []
 
-    return check
+    def close(self) -> None:
+        """Stop what still runs and remove the temporary files (idempotent)."""
+        for _, process in self.running:
+            process.kill()
+            process.wait()
+        self.running.clear()
+        self.pending.clear()
+        if self.directory is not None:
+            shutil.rmtree(self.directory, ignore_errors=True)
+            self.directory = None
 
 
-def _check_files(binary: str, directory: str, numbers: list[int]) -> list[dict[str, object]]:
+def _start(binary: str, directory: str, numbers: list[int]) -> subprocess.Popen[bytes]:
+    """A shellcheck process on some script files, its output going to files beside them."""
     command = [binary, "--format=json1", "--norc", f"--exclude={','.join(EXCLUDED)}"]
     command += [f"{number}.sh" for number in numbers]
+    name = os.path.join(directory, f"out-{numbers[0]}")
     try:
-        result = subprocess.run(
-            command,
-            cwd=directory,
-            capture_output=True,
-            text=True,
-            encoding="utf-8",
-            check=False,
-            timeout=TIMEOUT_SECONDS,
-            preexec_fn=_memory_limit(),
-        )
-    except subprocess.TimeoutExpired:
-        raise ShellCheckError(f"{binary} took more than {TIMEOUT_SECONDS} s") from None
+        with open(name + ".json", "wb") as stdout, open(name + ".err", "wb") as stderr:
+            return subprocess.Popen(
+                command,
+                cwd=directory,
+                stdin=subprocess.DEVNULL,
+                stdout=stdout,
+                stderr=stderr,
+                preexec_fn=_memory_limit(),
+            )
     except OSError as error:
         raise ShellCheckError(f"cannot run {binary}: {error.strerror or error}") from error
+
+
+def _output(
+    binary: str, directory: str, numbers: list[int], process: subprocess.Popen[bytes]
+) -> list[dict[str, object]]:
+    """Wait for a shellcheck process; its JSON comments."""
     try:
-        comments = json.loads(result.stdout)["comments"]
+        process.wait(timeout=TIMEOUT_SECONDS)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+        raise ShellCheckError(f"{binary} took more than {TIMEOUT_SECONDS} s") from None
+    name = os.path.join(directory, f"out-{numbers[0]}")
+    with open(name + ".json", encoding="utf-8", errors="replace") as handle:
+        output = handle.read()
+    try:
+        comments = json.loads(output)["comments"]
     except (ValueError, KeyError, TypeError):
-        detail = result.stderr.strip().splitlines()
+        with open(name + ".err", encoding="utf-8", errors="replace") as handle:
+            detail = handle.read().strip().splitlines()
         raise ShellCheckError(
-            f"{binary} failed (exit {result.returncode})" + (f": {detail[0]}" if detail else "")
+            f"{binary} failed (exit {process.returncode})" + (f": {detail[0]}" if detail else "")
         ) from None
     return list(comments)
 

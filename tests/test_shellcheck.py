@@ -7,6 +7,7 @@ is not installed.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -399,3 +400,63 @@ def test_the_cli_warns_about_a_skipped_script(tmp_path: Path) -> None:
         done.stderr
     )
     assert [item["code"] for item in json.loads(done.stdout)] == ["SC2086"]
+
+
+def test_the_scripts_are_handed_over_before_the_rules_run() -> None:
+    """lint_source gives the hook the file's scripts (to start ShellCheck on them) before any
+    rule runs, and they are the ones the result carries."""
+    import dataclasses
+
+    from dockerfile_dlint.config import Settings
+    from dockerfile_dlint.engine import lint_source
+    from dockerfile_dlint.registry import all_rules
+    from dockerfile_dlint.selection import build_selection
+
+    seen: list[list[ShellBody]] = []
+    selection = dataclasses.replace(build_selection(Settings(), all_rules()), shellcheck=True)
+    source = decode(b"FROM debian:12\nRUN echo $1\nRUN true\n", "Dockerfile")
+    result = lint_source(source, selection, None, seen.append)
+    assert seen == [result.shell_bodies] and len(result.shell_bodies) == 2
+    off = dataclasses.replace(selection, shellcheck=False)
+    assert lint_source(source, off, None, seen.append).shell_bodies == [] and len(seen) == 1
+
+
+def test_one_file_with_shellcheck_started_early_leaves_no_temporary_files(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "Dockerfile").write_text("FROM debian\nRUN echo $1\n")
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    done = subprocess.run(
+        [sys.executable, "-m", "dockerfile_dlint", "check", "--format", "json", "Dockerfile"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "TMPDIR": str(temporary)},
+    )
+    assert [item["code"] for item in json.loads(done.stdout)] == ["DL3006", "SC2086"]
+    assert list(temporary.iterdir()) == []
+
+
+def test_a_shellcheck_that_cannot_run_on_one_file_is_a_warning(tmp_path: Path) -> None:
+    (tmp_path / "Dockerfile").write_text("FROM debian\nRUN echo $1\n")
+    fake = tmp_path / "bin" / "shellcheck"
+    fake.parent.mkdir()
+    fake.write_text("#!/bin/sh\necho 'shellcheck: broken' >&2\nexit 3\n")
+    fake.chmod(0o755)
+    env = {**os.environ, "PATH": f"{fake.parent}{os.pathsep}{os.environ['PATH']}"}
+    command = [sys.executable, "-m", "dockerfile_dlint", "check", "--format", "json"]
+    done = subprocess.run(
+        [*command, "Dockerfile"], cwd=tmp_path, capture_output=True, text=True, env=env
+    )
+    assert "ShellCheck skipped" in done.stderr and "shellcheck: broken" in done.stderr
+    assert [item["code"] for item in json.loads(done.stdout)] == ["DL3006"]
+    required = subprocess.run(
+        [*command, "--shellcheck", "on", "Dockerfile"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert required.returncode == 2 and "shellcheck: broken" in required.stderr
