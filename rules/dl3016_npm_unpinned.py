@@ -1,13 +1,7 @@
 from collections.abc import Iterator
-from functools import partial
 
 from dockerfile_dlint.api import Context, Finding, Instruction, Level, Rule
-from dockerfile_dlint.knowledge.package_managers import (
-    invocations,
-    mentions,
-    run_commands,
-    unpinned,
-)
+from dockerfile_dlint.knowledge.package_managers import unpinned_installs
 
 
 class NpmUnpinned(Rule):
@@ -43,17 +37,10 @@ class NpmUnpinned(Rule):
     instructions = frozenset({"RUN"})
 
     def check(self, instruction: Instruction, ctx: Context) -> Iterator[Finding]:
-        if not mentions(instruction, "npm"):
-            return
-        expand = partial(ctx.expand, instruction)
-        commands = run_commands(instruction, ctx.shell(instruction))
-        for read in invocations(commands, "npm", expand=expand):
-            if not read.installs:
-                continue
-            for word, packages in unpinned(read, commands, expand):
-                names = ", ".join(packages)
-                yield self.finding(
-                    word.span,
-                    f"npm {read.subcommand} {names} without a version: pin it, "
-                    f"as in {packages[0]}@<version>",
-                )
+        for found in unpinned_installs(instruction, ctx, "npm"):
+            names = ", ".join(found.packages)
+            yield self.finding(
+                found.word.span,
+                f"npm {found.read.subcommand} {names} without a version: pin it, "
+                f"as in {found.packages[0]}@<version>",
+            )

@@ -1,13 +1,7 @@
 from collections.abc import Iterator
-from functools import partial
 
 from dockerfile_dlint.api import Context, Finding, Instruction, Level, Rule
-from dockerfile_dlint.knowledge.package_managers import (
-    invocations,
-    mentions,
-    run_commands,
-    unpinned,
-)
+from dockerfile_dlint.knowledge.package_managers import unpinned_installs
 
 
 class ApkUnpinned(Rule):
@@ -43,16 +37,9 @@ class ApkUnpinned(Rule):
     instructions = frozenset({"RUN"})
 
     def check(self, instruction: Instruction, ctx: Context) -> Iterator[Finding]:
-        if not mentions(instruction, "apk"):
-            return
-        expand = partial(ctx.expand, instruction)
-        commands = run_commands(instruction, ctx.shell(instruction))
-        for read in invocations(commands, "apk", expand=expand):
-            if not read.installs:
-                continue
-            for word, packages in unpinned(read, commands, expand):
-                names = ", ".join(packages)
-                yield self.finding(
-                    word.span,
-                    f"apk add {names} without a version: pin it, as in {packages[0]}=<version>",
-                )
+        for found in unpinned_installs(instruction, ctx, "apk"):
+            names = ", ".join(found.packages)
+            yield self.finding(
+                found.word.span,
+                f"apk add {names} without a version: pin it, as in {found.packages[0]}=<version>",
+            )

@@ -1,13 +1,7 @@
 from collections.abc import Iterator
-from functools import partial
 
 from dockerfile_dlint.api import Context, Finding, Instruction, Level, Rule
-from dockerfile_dlint.knowledge.package_managers import (
-    invocations,
-    mentions,
-    run_commands,
-    unpinned,
-)
+from dockerfile_dlint.knowledge.package_managers import unpinned_installs
 
 
 class GemUnpinned(Rule):
@@ -42,16 +36,12 @@ class GemUnpinned(Rule):
     instructions = frozenset({"RUN"})
 
     def check(self, instruction: Instruction, ctx: Context) -> Iterator[Finding]:
-        if not mentions(instruction, "gem"):
-            return
-        expand = partial(ctx.expand, instruction)
-        commands = run_commands(instruction, ctx.shell(instruction))
-        for read in invocations(commands, "gem", expand=expand):
-            if not read.installs or read.has_option("-v", "--version"):
+        for found in unpinned_installs(instruction, ctx, "gem"):
+            if found.read.has_option("-v", "--version"):
                 continue
-            for word, packages in unpinned(read, commands, expand):
-                names = ", ".join(packages)
-                yield self.finding(
-                    word.span,
-                    f"gem install {names} without a version: pin it, as in {packages[0]}:<version>",
-                )
+            names = ", ".join(found.packages)
+            yield self.finding(
+                found.word.span,
+                f"gem install {names} without a version: pin it, "
+                f"as in {found.packages[0]}:<version>",
+            )

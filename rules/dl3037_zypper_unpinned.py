@@ -1,13 +1,7 @@
 from collections.abc import Iterator
-from functools import partial
 
 from dockerfile_dlint.api import Context, Finding, Instruction, Level, Rule
-from dockerfile_dlint.knowledge.package_managers import (
-    invocations,
-    mentions,
-    run_commands,
-    unpinned,
-)
+from dockerfile_dlint.knowledge.package_managers import unpinned_installs
 
 
 class ZypperUnpinned(Rule):
@@ -41,17 +35,12 @@ class ZypperUnpinned(Rule):
     instructions = frozenset({"RUN"})
 
     def check(self, instruction: Instruction, ctx: Context) -> Iterator[Finding]:
-        if not mentions(instruction, "zypper"):
-            return
-        expand = partial(ctx.expand, instruction)
-        commands = run_commands(instruction, ctx.shell(instruction))
-        for read in invocations(commands, "zypper", expand=expand):
-            if not read.installs or read.option_values("-t", "--type") not in ((), ("package",)):
+        for found in unpinned_installs(instruction, ctx, "zypper"):
+            if found.read.option_values("-t", "--type") not in ((), ("package",)):
                 continue
-            for word, packages in unpinned(read, commands, expand):
-                names = ", ".join(packages)
-                yield self.finding(
-                    word.span,
-                    f"zypper {read.subcommand} {names} without a version: pin it, "
-                    f"as in {packages[0]}=<version>",
-                )
+            names = ", ".join(found.packages)
+            yield self.finding(
+                found.word.span,
+                f"zypper {found.read.subcommand} {names} without a version: pin it, "
+                f"as in {found.packages[0]}=<version>",
+            )

@@ -45,6 +45,7 @@ __all__ = [
     "Manager",
     "Option",
     "PipInstall",
+    "Unpinned",
     "cache_mount_targets",
     "cache_mounted",
     "cleans",
@@ -66,6 +67,7 @@ __all__ = [
     "strtobool",
     "uncleaned",
     "unpinned",
+    "unpinned_installs",
     "unpinned_rpm_packages",
     "unwrap",
 ]
@@ -881,6 +883,27 @@ def uncleaned(
 
 
 # Where the commands come from.
+
+
+class Unpinned(NamedTuple):
+    """An install whose argument ``word`` names ``packages`` without a version."""
+
+    read: Invocation
+    word: Word
+    packages: tuple[str, ...]
+
+
+def unpinned_installs(instruction: Instruction, ctx: Context, *programs: str) -> Iterator[Unpinned]:
+    """The package arguments without a version of every install by ``programs`` in a RUN
+    (what the ``…-unpinned`` rules report, each in its package manager's words)."""
+    if not mentions(instruction, *programs):
+        return
+    expand = partial(ctx.expand, instruction)
+    commands = run_commands(instruction, ctx.shell(instruction))
+    for read in invocations(commands, *programs, expand=expand):
+        if read.installs:
+            for word, packages in unpinned(read, commands, expand):
+                yield Unpinned(read, word, packages)
 
 
 def mentions(instruction: Instruction, *needles: str) -> bool:
