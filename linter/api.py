@@ -19,6 +19,7 @@ from .imagefiles import ImageFile, find_image_file
 from .images import ImageReference
 from .model import CopySource, Model, Stage, State
 from .outputs import StageOutput, cache_targets, stage_outputs
+from .patterns import LazyPattern, lazy
 from .shell import Redirect, ShellScript, SimpleCommand, Word, unwrap
 from .source import MappedText, Problem, Span
 from .startup import StartupCommand, effective_entrypoint_and_cmd, startup_commands
@@ -43,6 +44,7 @@ __all__ = [
     "ImageReference",
     "Instruction",
     "KeyValue",
+    "LazyPattern",
     "Level",
     "MappedText",
     "Problem",
@@ -59,6 +61,7 @@ __all__ = [
     "cache_targets",
     "exec_form_command",
     "expand",
+    "lazy",
     "unwrap",
     "windows_base",
 ]

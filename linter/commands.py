@@ -14,15 +14,16 @@ import posixpath
 import re
 
 from .model import Stage
+from .patterns import lazy
 from .shell import ShellScript, SimpleCommand, Word, parse_shell
 from .source import MappedText, Span
 from .syntax import Argument, Heredoc, Instruction
 
 SHELL_KEYWORDS = frozenset({"RUN", "CMD", "ENTRYPOINT"})
 POSIX_SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh", "busybox"})
-ONLY_HEREDOC = re.compile(r"\d*<<-?\S+")
+ONLY_HEREDOC = lazy(r"\d*<<-?\S+")
 _WINDOWS_IMAGE = re.compile(r"windows|nanoserver|servercore", re.IGNORECASE)
-_SHEBANG = re.compile(r"#!\s*(\S+)(?:\s+(\S+))?")
+_SHEBANG = lazy(r"#!\s*(\S+)(?:\s+(\S+))?")
 
 
 def shell_script(instruction: Instruction, shell: tuple[str, ...]) -> ShellScript | None:

@@ -23,6 +23,7 @@ from .buildcontext import BuildContext
 from .check_directive import read_check_directive
 from .lexer import lex
 from .model import build_model
+from .patterns import lazy
 from .pragmas import Pragmas, read_pragmas
 from .selection import Selection, names_exactly
 from .source import Problem, Source, Span, decode
@@ -60,7 +61,7 @@ class FileResult:
 DEFAULT_MAX_FILE_SIZE = 10_000_000
 # The key of the limit in the configuration and in ``Selection.options``.
 MAX_FILE_SIZE = "max-file-size"
-_SIZE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(?:([kmg])(i)?)?b?\s*", re.IGNORECASE)
+_SIZE = lazy(r"\s*(\d+(?:\.\d+)?)\s*(?:([kmg])(i)?)?b?\s*", re.IGNORECASE)
 _NONBLOCKING = getattr(os, "O_NONBLOCK", 0)
 
 

@@ -25,6 +25,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from .patterns import lazy
+
 DOCKERFILE_PATTERNS = (
     "Dockerfile",
     "Dockerfile.*",
@@ -51,7 +53,7 @@ SKIPPED_DIRECTORIES = frozenset(
 
 
 # git's warning for a directory it cannot read while listing untracked files.
-_GIT_UNREADABLE = re.compile(r"^warning: could not open directory '(.*)': (.*)$", re.MULTILINE)
+_GIT_UNREADABLE = lazy(r"^warning: could not open directory '(.*)': (.*)$", re.MULTILINE)
 _SPECIAL_FILES = (
     (stat.S_ISFIFO, "a named pipe"),
     (stat.S_ISSOCK, "a socket"),

@@ -16,6 +16,7 @@ from dataclasses import replace
 from typing import NamedTuple
 
 from .arguments import argument_problems
+from .patterns import lazy
 from .source import MappedText, Problem, Source, Span
 from .syntax import (
     DIRECTIVE_NAMES,
@@ -40,10 +41,10 @@ _DIRECTIVE = re.compile(
 )
 # A broken exec form rather than shell: a quoted first item followed by a comma. (A shell
 # test such as `RUN [ "$A" = b ]` also starts with `[` and a quote, but has no such comma.)
-_ATTEMPTED_JSON = re.compile(r"""\[\s*(?:"(?:[^"\\]|\\.)*"|'[^']*')\s*,""")
+_ATTEMPTED_JSON = lazy(r"""\[\s*(?:"(?:[^"\\]|\\.)*"|'[^']*')\s*,""")
 _JSON_NESTING = 200
 # A string (to its closing quote, or to the end) or a bracket: brackets in strings do not nest.
-_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"?|[][{}]')
+_JSON_TOKEN = lazy(r'"(?:[^"\\]|\\.)*"?|[][{}]')
 _OPENING = frozenset("[{")
 _CLOSING = frozenset("]}")
 # Levels of ONBUILD read as triggers: one is valid, a second already an error (see _split).

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-import re
 from functools import cache
 
 from .api import Level, Rule
+from .patterns import lazy
 
-CODE = re.compile(r"[A-Z]{2}[0-9]{3,4}")
-NAME = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)*")
+CODE = lazy(r"[A-Z]{2}[0-9]{3,4}")
+NAME = lazy(r"[a-z][a-z0-9]*(-[a-z0-9]+)*")
 DOC_SECTIONS = ("## What it does", "## Why is this bad?", "## Example", "## Use instead")
 
 

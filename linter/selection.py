@@ -8,7 +8,6 @@ selector names them exactly.
 from __future__ import annotations
 
 import fnmatch
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -16,8 +15,9 @@ from typing import Any
 
 from .api import Level, Rule
 from .config import ConfigError, Settings
+from .patterns import lazy
 
-CODE_LIKE = re.compile(r"[A-Z]+[0-9]*")
+CODE_LIKE = lazy(r"[A-Z]+[0-9]*")
 
 
 @dataclass(frozen=True)

@@ -10,20 +10,22 @@ from __future__ import annotations
 
 import re
 
+from .patterns import lazy
+
 # A piece of a word's value: its text, and the offset in the raw word where that text starts.
 Piece = tuple[str, int]
 
 NEEDS_UNQUOTING = re.compile(r"[\\'\"$`*?\[{~<>]")
 _PLAIN = re.compile(r"[^\\'\"$`*?\[{~<>]+")
-_PLAIN_IN_DOUBLE = re.compile(r'[^\\"$`]+')
-_PLAIN_IN_ANSI = re.compile(r"[^\\']+")
-_ANSI_ESCAPE = re.compile(r"\\(x[0-9A-Fa-f]{1,2}|[0-7]{1,3}|.)", re.DOTALL)
+_PLAIN_IN_DOUBLE = lazy(r'[^\\"$`]+')
+_PLAIN_IN_ANSI = lazy(r"[^\\']+")
+_ANSI_ESCAPE = lazy(r"\\(x[0-9A-Fa-f]{1,2}|[0-7]{1,3}|.)", re.DOTALL)
 _ANSI_CHARS = {
     "a": "\a", "b": "\b", "e": "\x1b", "E": "\x1b", "f": "\f", "n": "\n", "r": "\r",
     "t": "\t", "v": "\v", "\\": "\\", "'": "'", '"': '"', "?": "?",
 }  # fmt: skip
-_BRACE_EXPANSION = re.compile(r"\{[^{}\s]*(?:,|\.\.)[^{}\s]*\}")
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_BRACE_EXPANSION = lazy(r"\{[^{}\s]*(?:,|\.\.)[^{}\s]*\}")
+_NAME = lazy(r"[A-Za-z_][A-Za-z0-9_]*")
 _SPECIAL_PARAMETERS = frozenset("0123456789@*#?$!-")
 
 

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import json
 import posixpath
-import re
 from typing import TYPE_CHECKING, NamedTuple
 
 from .commands import json_argument_text
 from .imagefiles import find_image_file
 from .model import Stage
+from .patterns import lazy
 from .shell import ShellScript, SimpleCommand, Word, parse_shell, unwrap
 from .source import MappedText, Span
 from .syntax import Instruction
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh"})
 DEFAULT_PATH = ("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin")
 _MAX_SCRIPT_DEPTH = 3
-_SCRIPT_SHEBANG = re.compile(r"#!\s*(?:/usr/bin/env\s+)?\S*?(sh|bash|dash|ash|zsh)\b")
+_SCRIPT_SHEBANG = lazy(r"#!\s*(?:/usr/bin/env\s+)?\S*?(sh|bash|dash|ash|zsh)\b")
 
 
 class StartupCommand(NamedTuple):

@@ -10,10 +10,11 @@ import json
 import re
 from functools import cache
 
+from .patterns import lazy
 from .source import MappedText, Span
 from .syntax import WHITESPACE, Argument, Flag, Instruction
 
-_HEREDOC_WORD = re.compile(r"(\d*)<<(-?)([^<]*)")
+_HEREDOC_WORD = lazy(r"(\d*)<<(-?)([^<]*)")
 
 
 def split_flags(joined: MappedText, start: int, stop: int) -> tuple[tuple[Flag, ...], int]:

@@ -1,8 +1,6 @@
-import re
+from dockerfile_dlint.api import Context, Finding, Level, Rule, lazy
 
-from dockerfile_dlint.api import Context, Finding, Level, Rule
-
-WINDOWS_PATH = re.compile(r"[A-Za-z]:[\\/]|\\")
+WINDOWS_PATH = lazy(r"[A-Za-z]:[\\/]|\\")
 
 
 class WorkdirRelativeToBase(Rule):

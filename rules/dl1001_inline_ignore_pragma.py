@@ -1,8 +1,8 @@
 import re
 
-from dockerfile_dlint.api import Context, Finding, Level, Rule
+from dockerfile_dlint.api import Context, Finding, Level, Rule, lazy
 
-INLINE_IGNORE = re.compile(r"\s*(?:dlint|hadolint)\s+ignore\s*=", re.IGNORECASE)
+INLINE_IGNORE = lazy(r"\s*(?:dlint|hadolint)\s+ignore\s*=", re.IGNORECASE)
 
 
 class InlineIgnorePragma(Rule):

@@ -1,8 +1,6 @@
-import re
+from dockerfile_dlint.api import Context, Finding, Instruction, Level, Rule, lazy
 
-from dockerfile_dlint.api import Context, Finding, Instruction, Level, Rule
-
-WINDOWS_ABSOLUTE = re.compile(r"[A-Za-z]:")
+WINDOWS_ABSOLUTE = lazy(r"[A-Za-z]:")
 
 
 class RelativeWorkdir(Rule):

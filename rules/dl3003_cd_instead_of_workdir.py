@@ -1,8 +1,6 @@
-import re
+from dockerfile_dlint.api import Context, Finding, Instruction, Level, MappedText, Rule, lazy
 
-from dockerfile_dlint.api import Context, Finding, Instruction, Level, MappedText, Rule
-
-_ONLY_HEREDOC = re.compile(r"\d*<<-?\S+")
+_ONLY_HEREDOC = lazy(r"\d*<<-?\S+")
 _WORD_END = frozenset(" \t\n;&|()")
 
 

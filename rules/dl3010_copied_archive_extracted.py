@@ -2,12 +2,12 @@ import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from dockerfile_dlint.api import Context, Finding, Instruction, Level, Rule, Span, Stage
+from dockerfile_dlint.api import Context, Finding, Instruction, Level, Rule, Span, Stage, lazy
 
 # Names of the tar archives ADD unpacks by itself (plain, gzip, bzip2, xz or zstd compressed).
-TAR_ARCHIVE = re.compile(r".+\.(tar|tar\.(gz|bz2|xz|zst)|tgz|tbz|tbz2|tb2|txz|tzst)", re.IGNORECASE)
+TAR_ARCHIVE = lazy(r".+\.(tar|tar\.(gz|bz2|xz|zst)|tgz|tbz|tbz2|tb2|txz|tzst)", re.IGNORECASE)
 DECOMPRESSORS = frozenset({"gunzip", "bunzip2", "unxz", "zcat", "gzcat", "unzstd", "zstdcat"})
-OLD_STYLE_OPTIONS = re.compile(r"[A-Za-z]+")
+OLD_STYLE_OPTIONS = lazy(r"[A-Za-z]+")
 
 
 class _Copied(NamedTuple):

@@ -2,7 +2,7 @@ import re
 from collections.abc import Iterator
 from functools import partial
 
-from dockerfile_dlint.api import Context, Finding, Fix, Instruction, Level, Rule
+from dockerfile_dlint.api import Context, Finding, Fix, Instruction, Level, Rule, lazy
 from dockerfile_dlint.knowledge.package_managers import (
     Invocation,
     invocations,
@@ -12,7 +12,7 @@ from dockerfile_dlint.knowledge.package_managers import (
     run_commands,
 )
 
-ASSUME_YES = re.compile(r"APT::Get::Assume-Yes\s*=?\s*\"?(true|yes|1)\b", re.IGNORECASE)
+ASSUME_YES = lazy(r"APT::Get::Assume-Yes\s*=?\s*\"?(true|yes|1)\b", re.IGNORECASE)
 
 
 class AptGetWithoutYes(Rule):

@@ -2,7 +2,7 @@ import re
 from collections.abc import Iterator
 from functools import partial
 
-from dockerfile_dlint.api import Context, Finding, Fix, Instruction, Level, Rule
+from dockerfile_dlint.api import Context, Finding, Fix, Instruction, Level, Rule, lazy
 from dockerfile_dlint.knowledge.package_managers import (
     Invocation,
     invocations,
@@ -11,7 +11,7 @@ from dockerfile_dlint.knowledge.package_managers import (
     run_commands,
 )
 
-NO_RECOMMENDS = re.compile(r"APT::Install-Recommends\s*=?\s*\"?(false|no|0)\b", re.IGNORECASE)
+NO_RECOMMENDS = lazy(r"APT::Install-Recommends\s*=?\s*\"?(false|no|0)\b", re.IGNORECASE)
 
 
 class AptGetInstallsRecommends(Rule):

@@ -1,4 +1,3 @@
-import re
 from collections.abc import Iterator
 
 from dockerfile_dlint.api import (
@@ -11,6 +10,7 @@ from dockerfile_dlint.api import (
     Instruction,
     Level,
     Rule,
+    lazy,
 )
 
 # Local files ADD unpacks (tar, possibly compressed) or that hadolint treats as archives.
@@ -22,7 +22,7 @@ REMOTE_PREFIXES = ("http://", "https://", "git@", "git://", "ssh://")
 # Flags COPY reads as ADD does; an ADD with any other (--checksum, --keep-git-dir, --unpack)
 # relies on what only ADD does.
 SHARED_FLAGS = frozenset({"chown", "chmod", "link", "exclude"})
-GLOB = re.compile(r"[*?\[]")
+GLOB = lazy(r"[*?\[]")
 
 
 class AddInsteadOfCopy(Rule):

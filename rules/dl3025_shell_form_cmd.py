@@ -1,13 +1,12 @@
 import json
-import re
 
-from dockerfile_dlint.api import Context, Edit, Finding, Fix, Instruction, Level, Rule
+from dockerfile_dlint.api import Context, Edit, Finding, Fix, Instruction, Level, Rule, lazy
 
 SHELL_BUILTINS = frozenset(
     {".", ":", "cd", "eval", "exec", "export", "readonly", "set", "shift", "source", "trap"}
     | {"ulimit", "umask", "unset", "wait"}
 )
-SHELL_SYNTAX = re.compile(r"""[\s'"\\$`|&;<>(){}*?\[\]~#]""")
+SHELL_SYNTAX = lazy(r"""[\s'"\\$`|&;<>(){}*?\[\]~#]""")
 
 
 class ShellFormCmd(Rule):

@@ -1,6 +1,4 @@
-import re
-
-from dockerfile_dlint.api import Context, Finding, Instruction, Level, Rule
+from dockerfile_dlint.api import Context, Finding, Instruction, Level, Rule, lazy
 
 # Build arguments BuildKit sets from the build's own platforms.
 AUTOMATIC_PLATFORM_ARGS = frozenset(
@@ -9,7 +7,7 @@ AUTOMATIC_PLATFORM_ARGS = frozenset(
         *("TARGETPLATFORM", "TARGETOS", "TARGETARCH", "TARGETVARIANT"),
     }
 )
-REFERENCE = re.compile(r"\$\{(\w+)[^}]*\}|\$(\w+)")
+REFERENCE = lazy(r"\$\{(\w+)[^}]*\}|\$(\w+)")
 
 
 class FromPlatformFlag(Rule):

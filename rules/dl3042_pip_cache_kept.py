@@ -1,8 +1,7 @@
-import re
 from collections.abc import Iterator
 from functools import partial
 
-from dockerfile_dlint.api import Context, Finding, Fix, Instruction, Level, Rule
+from dockerfile_dlint.api import Context, Finding, Fix, Instruction, Level, Rule, lazy
 from dockerfile_dlint.knowledge.package_managers import (
     cache_mounted,
     cleans,
@@ -15,7 +14,7 @@ from dockerfile_dlint.knowledge.package_managers import (
     strtobool,
 )
 
-NO_CACHE_SETTING = re.compile(r"PIP_NO_CACHE_DIR=[\"']?([A-Za-z0-9]+)")
+NO_CACHE_SETTING = lazy(r"PIP_NO_CACHE_DIR=[\"']?([A-Za-z0-9]+)")
 
 
 class PipCacheKept(Rule):

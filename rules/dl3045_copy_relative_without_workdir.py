@@ -1,8 +1,6 @@
-import re
+from dockerfile_dlint.api import Context, Finding, Instruction, Level, Rule, Stage, lazy
 
-from dockerfile_dlint.api import Context, Finding, Instruction, Level, Rule, Stage
-
-WINDOWS_ABSOLUTE = re.compile(r"[A-Za-z]:[\\/]")
+WINDOWS_ABSOLUTE = lazy(r"[A-Za-z]:[\\/]")
 
 
 class CopyRelativeWithoutWorkdir(Rule):

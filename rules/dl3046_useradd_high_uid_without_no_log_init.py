@@ -1,5 +1,3 @@
-import re
-
 from dockerfile_dlint.api import (
     Context,
     Finding,
@@ -8,12 +6,13 @@ from dockerfile_dlint.api import (
     Rule,
     SimpleCommand,
     Word,
+    lazy,
 )
 
 # Above this UID the sparse lastlog/faillog records useradd writes take megabytes once a layer
 # stores them (hadolint's threshold: a UID of more than five digits).
 HIGH_UID = 99_999
-_VARIABLE = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
+_VARIABLE = lazy(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
 
 
 def _uid_word(command: SimpleCommand) -> tuple[Word, str] | None:

@@ -1,8 +1,6 @@
-import re
+from dockerfile_dlint.api import Context, Edit, Finding, Fix, Instruction, Level, Rule, Span, lazy
 
-from dockerfile_dlint.api import Context, Edit, Finding, Fix, Instruction, Level, Rule, Span
-
-KEY_CHARS = re.compile(r"[a-z0-9._/-]*")
+KEY_CHARS = lazy(r"[a-z0-9._/-]*")
 RESERVED_PREFIXES = ("com.docker.", "io.docker.", "org.dockerproject.")
 
 

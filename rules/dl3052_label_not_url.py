@@ -1,12 +1,8 @@
-import re
-
-from dockerfile_dlint.api import Context, Finding, Instruction, Level, Rule
+from dockerfile_dlint.api import Context, Finding, Instruction, Level, Rule, lazy
 
 # An absolute URI (RFC 3986): a scheme, then only characters a URI may hold, with `%`
 # starting a two-digit hexadecimal escape.
-URI = re.compile(
-    r"[A-Za-z][A-Za-z0-9+.-]*:(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/?#\[\]]|%[0-9A-Fa-f]{2})*"
-)
+URI = lazy(r"[A-Za-z][A-Za-z0-9+.-]*:(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/?#\[\]]|%[0-9A-Fa-f]{2})*")
 
 
 class LabelNotUrl(Rule):

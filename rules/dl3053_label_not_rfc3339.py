@@ -1,11 +1,10 @@
-import re
 from datetime import date
 
-from dockerfile_dlint.api import Context, Finding, Instruction, Level, Rule
+from dockerfile_dlint.api import Context, Finding, Instruction, Level, Rule, lazy
 
 # RFC 3339 date-time: full date, `T` (or `t`, or a space), time with optional fraction,
 # then `Z` or a numeric offset.
-TIMESTAMP = re.compile(
+TIMESTAMP = lazy(
     r"(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-](\d{2}):(\d{2}))"
 )
 

@@ -1,6 +1,4 @@
-import re
-
-from dockerfile_dlint.api import Context, Finding, Instruction, Level, Rule
+from dockerfile_dlint.api import Context, Finding, Instruction, Level, Rule, lazy
 
 # License and exception identifiers of the SPDX License List 3.27, deprecated ones included.
 LICENSES = frozenset(
@@ -132,8 +130,8 @@ EXCEPTIONS = frozenset(
     vsftpd-openssl-exception x11vnc-openssl-exception
     """.lower().split()
 )
-LICENSE_REF = re.compile(r"(?:DocumentRef-[A-Za-z0-9.-]+:)?LicenseRef-[A-Za-z0-9.-]+")
-TOKEN = re.compile(r"[()]|[^\s()]+")
+LICENSE_REF = lazy(r"(?:DocumentRef-[A-Za-z0-9.-]+:)?LicenseRef-[A-Za-z0-9.-]+")
+TOKEN = lazy(r"[()]|[^\s()]+")
 
 
 class LabelNotSpdx(Rule):

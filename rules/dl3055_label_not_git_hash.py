@@ -1,10 +1,8 @@
-import re
-
-from dockerfile_dlint.api import Context, Finding, Instruction, Level, Rule
+from dockerfile_dlint.api import Context, Finding, Instruction, Level, Rule, lazy
 
 # A Git object name: full (40 hexadecimal digits, 64 for SHA-256 repositories) or
 # abbreviated to 7 digits or more, as `git rev-parse --short` prints it.
-GIT_HASH = re.compile(r"[0-9a-f]{7,40}|[0-9a-f]{64}")
+GIT_HASH = lazy(r"[0-9a-f]{7,40}|[0-9a-f]{64}")
 
 
 class LabelNotGitHash(Rule):

@@ -1,12 +1,10 @@
-import re
-
-from dockerfile_dlint.api import Context, Finding, Instruction, Level, Rule
+from dockerfile_dlint.api import Context, Finding, Instruction, Level, Rule, lazy
 
 # Semantic Versioning 2.0.0: MAJOR.MINOR.PATCH without leading zeros, then an optional
 # pre-release (dot-separated identifiers, numeric ones without leading zeros) and build.
 NUMBER = r"(?:0|[1-9][0-9]*)"
 PRERELEASE_PART = rf"(?:{NUMBER}|[0-9]*[A-Za-z-][0-9A-Za-z-]*)"
-SEMVER = re.compile(
+SEMVER = lazy(
     rf"{NUMBER}\.{NUMBER}\.{NUMBER}"
     rf"(?:-{PRERELEASE_PART}(?:\.{PRERELEASE_PART})*)?"
     r"(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?"

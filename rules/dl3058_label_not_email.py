@@ -1,6 +1,4 @@
-import re
-
-from dockerfile_dlint.api import Context, Finding, Instruction, Level, Rule
+from dockerfile_dlint.api import Context, Finding, Instruction, Level, Rule, lazy
 
 # An RFC 5322 address (addr-spec): a dot-atom or quoted local part, `@`, then a domain of
 # dot-separated labels (letters, digits, inner hyphens) or an address literal in brackets.
@@ -8,7 +6,7 @@ ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
 LOCAL_PART = rf'(?:{ATOM}(?:\.{ATOM})*|"(?:[^"\\\r\n]|\\.)*")'
 DOMAIN_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
 DOMAIN = rf"(?:{DOMAIN_LABEL}(?:\.{DOMAIN_LABEL})*\.?|\[[^\[\]\\\s]*\])"
-EMAIL = re.compile(rf"{LOCAL_PART}@{DOMAIN}")
+EMAIL = lazy(rf"{LOCAL_PART}@{DOMAIN}")
 
 
 class LabelNotEmail(Rule):

@@ -1,13 +1,12 @@
 import posixpath
-import re
 from typing import NamedTuple
 
-from dockerfile_dlint.api import Context, Finding, Instruction, Level, Rule
+from dockerfile_dlint.api import Context, Finding, Instruction, Level, Rule, lazy
 
 # A RUN that chains more commands than this was split from its neighbours on purpose.
 CHAINED = 1
 SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh"})
-_SEPARATOR = re.compile(r"[;&|\n]")
+_SEPARATOR = lazy(r"[;&|\n]")
 
 
 class _Previous(NamedTuple):

@@ -1,8 +1,6 @@
-import re
+from dockerfile_dlint.api import Context, Finding, Instruction, Level, Rule, lazy
 
-from dockerfile_dlint.api import Context, Finding, Instruction, Level, Rule
-
-REFERENCE = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
+REFERENCE = lazy(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
 
 
 class NonNumericUser(Rule):

@@ -1,5 +1,4 @@
 import posixpath
-import re
 from itertools import pairwise
 
 from dockerfile_dlint.api import (
@@ -11,6 +10,7 @@ from dockerfile_dlint.api import (
     Rule,
     SimpleCommand,
     Span,
+    lazy,
 )
 
 # Shells whose `-o pipefail` option (on the command line or through `set`) makes a pipeline
@@ -20,8 +20,8 @@ PIPEFAIL_SHELLS = frozenset({"bash", "zsh", "ash", "sh", "dash", "ksh", "mksh", 
 # `yes` never stops by itself: it ends by SIGPIPE when the reader exits, which pipefail turns
 # into a failed step. Pipelines fed only by it are left alone.
 ENDLESS_PRODUCERS = frozenset({"yes"})
-_ONLY_HEREDOC = re.compile(r"\d*<<-?\S+")
-_SET_PIPEFAIL = re.compile(r"\bset\s+(?:[-+][A-Za-z]+\s+)*-[A-Za-z]*o\s+pipefail\b")
+_ONLY_HEREDOC = lazy(r"\d*<<-?\S+")
+_SET_PIPEFAIL = lazy(r"\bset\s+(?:[-+][A-Za-z]+\s+)*-[A-Za-z]*o\s+pipefail\b")
 
 
 def _run_by_this_shell(command: SimpleCommand) -> bool:

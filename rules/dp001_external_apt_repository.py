@@ -12,6 +12,7 @@ from dockerfile_dlint.api import (
     SimpleCommand,
     Span,
     Word,
+    lazy,
 )
 from dockerfile_dlint.knowledge.package_repositories import (
     ADD_REPOSITORY_COMMANDS,
@@ -48,7 +49,7 @@ REDIRECT_WRITES = frozenset({">", ">>", ">|", "1>", "1>>", "&>", "&>>"})
 ADD_APT_VALUE_OPTIONS = frozenset(
     {"-k", "--keyserver", "-c", "--component", "-p", "--pocket", "-L", "--login"}
 )
-BARE_ADDRESS = re.compile(r"[A-Za-z0-9][\w-]*(\.[\w-]+)*\.[A-Za-z]{2,}(/\S*)?")
+BARE_ADDRESS = lazy(r"[A-Za-z0-9][\w-]*(\.[\w-]+)*\.[A-Za-z]{2,}(/\S*)?")
 FIX = (
     "install from the vendor's release archive with a pinned checksum, or COPY the files "
     "--from=<the vendor's official image>"
@@ -502,8 +503,8 @@ def _host_of(url: str, instruction: Instruction, ctx: Context) -> str | None:
     return _resolve_host(match.group(1), instruction, ctx) if match else None
 
 
-_DEFAULTED = re.compile(r"\$\{\w+:?[-=]([^}]*)\}")
-_VARIABLE = re.compile(r"\$\{?(\w+)\}?")
+_DEFAULTED = lazy(r"\$\{\w+:?[-=]([^}]*)\}")
+_VARIABLE = lazy(r"\$\{?(\w+)\}?")
 
 
 def _resolve_host(raw: str, instruction: Instruction, ctx: Context) -> str | None:

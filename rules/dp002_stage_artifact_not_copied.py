@@ -1,6 +1,5 @@
 import fnmatch
 import posixpath
-import re
 
 from dockerfile_dlint.api import (
     Context,
@@ -13,10 +12,11 @@ from dockerfile_dlint.api import (
     Rule,
     Stage,
     StageOutput,
+    lazy,
 )
 
 # Characters that would need quoting (or that Docker would expand) in a COPY path.
-_NEEDS_QUOTING = re.compile(r"[\s\"'\\$`]")
+_NEEDS_QUOTING = lazy(r"[\s\"'\\$`]")
 
 
 class StageArtifactNotCopied(Rule):

@@ -2,7 +2,7 @@ import posixpath
 import re
 from fnmatch import fnmatchcase
 
-from dockerfile_dlint.api import Context, Finding, Level, Rule, Span, Stage, StartupCommand
+from dockerfile_dlint.api import Context, Finding, Level, Rule, Span, Stage, StartupCommand, lazy
 from dockerfile_dlint.knowledge.build_steps import (
     ADVICE,
     ARTIFACT_SUFFIXES,
@@ -40,7 +40,7 @@ DEVELOPMENT_STAGE = re.compile(
     r"(^|[-_.])(dev|devel|develop|development|dev-?envs?|debug|test|tests|testing|local)([-_.]|$)"
 )
 _VERSION = re.compile(r"(?<=[A-Za-z])[0-9][0-9.]*$")
-_ONLY_VARIABLE = re.compile(r"\$\{?\w+(?:[:?+=#%/-][^}]*)?\}?")
+_ONLY_VARIABLE = lazy(r"\$\{?\w+(?:[:?+=#%/-][^}]*)?\}?")
 
 
 class BuildStepAtStartup(Rule):

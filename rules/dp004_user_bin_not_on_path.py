@@ -1,5 +1,4 @@
 import posixpath
-import re
 from collections import ChainMap
 from collections.abc import Mapping, MutableMapping
 from typing import NamedTuple, cast
@@ -15,13 +14,14 @@ from dockerfile_dlint.api import (
     Span,
     Stage,
     State,
+    lazy,
 )
 from dockerfile_dlint.knowledge.console_scripts import read_requirements, scripts_of
 from dockerfile_dlint.knowledge.package_managers import pip_install
 
 DEFAULT_PATH = ("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin")
 _MAX_INCLUDES = 8
-_UNSAFE_IN_ENV = re.compile(r"[\s\"'\\$`]")
+_UNSAFE_IN_ENV = lazy(r"[\s\"'\\$`]")
 
 
 class Installed(NamedTuple):

@@ -15,10 +15,11 @@ from dockerfile_dlint.api import (
     Level,
     Rule,
     Stage,
+    lazy,
     windows_base,
 )
 
-VARIABLE = re.compile(
+VARIABLE = lazy(
     r"(?<![\\$])\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:[:?+=#%/^,-][^}]*)?\}|([A-Za-z_][A-Za-z0-9_]*))"
 )
 SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "yash"})
@@ -55,15 +56,13 @@ WRAPPERS = {
     "chroot": (frozenset(), 1), "stdbuf": (frozenset({"-i", "-o", "-e"}), 0),
 }  # fmt: skip
 # Text in an entrypoint script that expands its arguments again.
-REEXPANDS = re.compile(r"\beval\b|\benvsubst\b|-c\s+\"?\$[@*]")
+REEXPANDS = lazy(r"\beval\b|\benvsubst\b|-c\s+\"?\$[@*]")
 # Text in an entrypoint script that runs its arguments as a command (``exec "$@"``).
-PASSES_ARGUMENTS = re.compile(r"\bexec\s+\"?\$[@*]")
+PASSES_ARGUMENTS = lazy(r"\bexec\s+\"?\$[@*]")
 # A reference every POSIX sh expands the same way: ``$NAME``, ``${NAME}``, or a POSIX
 # operator (``:-``, ``=``, ``?``, ``+``, ``#``, ``%`` …) with a plain word. Bash-only forms
 # (``${NAME/a/b}``, ``${NAME^^}``) and nested expansions are left to the author.
-POSIX_REFERENCE = re.compile(
-    r"\$[A-Za-z_]\w*|\$\{[A-Za-z_]\w*(?:(?::?[-=?+]|##?|%%?)[^\"'`$\\{}]*)?\}"
-)
+POSIX_REFERENCE = lazy(r"\$[A-Za-z_]\w*|\$\{[A-Za-z_]\w*(?:(?::?[-=?+]|##?|%%?)[^\"'`$\\{}]*)?\}")
 # Shell builtins and keywords: as the first word of a shell form they would not run the
 # program exec form runs (``echo``, ``test`` …).
 SHELL_BUILTINS = frozenset(
@@ -77,7 +76,7 @@ SHELL_BUILTINS = frozenset(
     }
 )  # fmt: skip
 # Base images without /bin/sh, where `sh -c` cannot run.
-NO_SHELL_IMAGE = re.compile(r"distroless|chainguard/static", re.IGNORECASE)
+NO_SHELL_IMAGE = lazy(r"distroless|chainguard/static", re.IGNORECASE)
 
 
 class _Word(NamedTuple):

@@ -12,10 +12,12 @@ from dockerfile_dlint.api import (
     Fix,
     ImageFile,
     Instruction,
+    LazyPattern,
     Level,
     Rule,
     Span,
     Stage,
+    lazy,
 )
 
 SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh", "ksh", "mksh"})
@@ -32,8 +34,8 @@ WRAPPERS = {
 # them. The others use execvp, which hands such a file to /bin/sh.
 EXECVE_WRAPPERS = frozenset({"gosu"})
 DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
-_PASSES_ARGUMENTS = re.compile(r"\bexec\s+\"?\$[@*]")
-_CR_FIXES = re.compile(r"dos2unix|fromdos|\\r|\\015|\\x0d", re.IGNORECASE)
+_PASSES_ARGUMENTS = lazy(r"\bexec\s+\"?\$[@*]")
+_CR_FIXES = lazy(r"dos2unix|fromdos|\\r|\\015|\\x0d", re.IGNORECASE)
 
 
 class _Run(NamedTuple):
@@ -437,7 +439,7 @@ def _covers(operand: str, path: str, name: str, workdir: str, recursive: bool) -
     return recursive and path.startswith(full.rstrip("/") + "/")
 
 
-def _fixed_by_run(path: str, pattern: re.Pattern[str], ctx: Context) -> bool:
+def _fixed_by_run(path: str, pattern: LazyPattern, ctx: Context) -> bool:
     """Whether a RUN rewrites line endings (dos2unix, ``sed 's/\\r$//'``) of this script."""
     name = posixpath.basename(path)
     for instruction in ctx.instructions:

@@ -11,6 +11,7 @@ from dockerfile_dlint.api import (
     SimpleCommand,
     Span,
     Word,
+    lazy,
     unwrap,
 )
 from dockerfile_dlint.knowledge.package_repositories import setup_script_vendor
@@ -29,7 +30,7 @@ from dockerfile_dlint.knowledge.verification import (
 # What a RUN (lowercased) must contain to be worth reading.
 HINTS = re.compile(r"curl|wget")
 # …and one of these, to send its output to a program.
-PIPES = re.compile(r"\||\$\(|<\(|`")
+PIPES = lazy(r"\||\$\(|<\(|`")
 SUBSTITUTED = ("$(…)", "`…`", "<(…)")
 FIX = "download it to a file, check it against a pinned SHA-256 (sha256sum -c), then run it"
 

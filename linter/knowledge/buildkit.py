@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 
 from dockerfile_dlint.api import expand
+from dockerfile_dlint.patterns import lazy
 
 # Arguments BuildKit defines for every build: usable in FROM without an ARG, and nowhere else
 # unless a stage declares them with ARG.
@@ -52,8 +53,8 @@ INSTRUCTIONS = frozenset(
 RESERVED_STAGE_NAMES = frozenset({"context", "scratch"})
 
 _SECRET_WORDS = "apikey|auth|credential|credentials|key|password|pword|passwd|secret|token"
-_SECRET = re.compile(rf"(?:_|^)(?:{_SECRET_WORDS})(?:_|$)", re.IGNORECASE)
-_ALLOWED = re.compile(r"(?:_|^)(?:public|file)(?:_|$)", re.IGNORECASE)
+_SECRET = lazy(rf"(?:_|^)(?:{_SECRET_WORDS})(?:_|$)", re.IGNORECASE)
+_ALLOWED = lazy(r"(?:_|^)(?:public|file)(?:_|$)", re.IGNORECASE)
 
 
 def looks_secret(name: str) -> bool:
@@ -261,7 +262,7 @@ _ARCH_ALIASES = {
     "armhf": "arm",
     "armel": "arm",
 }
-_SPECIFIER_PART = re.compile(r"[A-Za-z0-9_-]+")
+_SPECIFIER_PART = lazy(r"[A-Za-z0-9_-]+")
 
 
 class Platform(NamedTuple):

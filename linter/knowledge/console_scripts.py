@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from dockerfile_dlint.patterns import lazy
+
 CONSOLE_SCRIPTS: dict[str, tuple[str, ...]] = {
     "alembic": ("alembic",),
     "ansible": ("ansible", "ansible-playbook", "ansible-galaxy"),
@@ -64,7 +66,7 @@ NO_SCRIPTS = frozenset(
     }
 )  # fmt: skip
 
-_NAME = re.compile(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
+_NAME = lazy(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 
 
 def normalize(name: str) -> str:

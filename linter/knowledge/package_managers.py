@@ -35,6 +35,7 @@ from dockerfile_dlint.api import (
     exec_form_command,
     unwrap,
 )
+from dockerfile_dlint.patterns import lazy
 
 __all__ = [
     "APT_LISTS",
@@ -467,12 +468,12 @@ def _lone_switch(word: Word, value_options: frozenset[str], following: str | Non
 # Pinning: does a package argument name one version, by the tool's own syntax?
 
 _PIP_VERSION = ("==", ">=", "<=", ">", "<", "!=", "~=", "===")
-_PIP_VCS = re.compile(r"(git|hg|svn|bzr)(\+[a-z-]+)?:", re.IGNORECASE)
+_PIP_VCS = lazy(r"(git|hg|svn|bzr)(\+[a-z-]+)?:", re.IGNORECASE)
 _PIP_ARCHIVES = (".whl", ".tar.gz", ".tgz", ".tar.bz2", ".zip")
 _NPM_GIT = ("git://", "git+ssh://", "git+http://", "git+https://")
 _NPM_TARBALLS = (".tar", ".tar.gz", ".tgz")
 _NPM_FOLDERS = ("/", "./", "../", "~/")
-_RPM_VERSION_CHARS = re.compile(r"[0-9A-Za-z.~^_:+]+")
+_RPM_VERSION_CHARS = lazy(r"[0-9A-Za-z.~^_:+]+")
 
 
 def is_pinned(manager: str, package: str) -> bool:
@@ -591,7 +592,7 @@ def package_values(
     return tuple(expanded.value.split())
 
 
-_REFERENCE = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))")
+_REFERENCE = lazy(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))")
 _DECLARATIONS = frozenset({"export", "readonly", "local", "declare", "typeset"})
 # POSIX special built-ins keep the assignments written in front of them.
 _SPECIAL_BUILTINS = frozenset({":", ".", "set", "export", "readonly", "eval", "shift", "trap"})
@@ -665,7 +666,7 @@ def unpinned(
 
 _TRUE = frozenset({"y", "yes", "t", "true", "on", "1"})
 _FALSE = frozenset({"n", "no", "f", "false", "off", "0"})
-_NAMED_REQUIREMENT = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?\s*(?:$|[\[=<>!~;@ (])")
+_NAMED_REQUIREMENT = lazy(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?\s*(?:$|[\[=<>!~;@ (])")
 
 
 def strtobool(value: str) -> bool | None:
@@ -844,7 +845,7 @@ def cleans(command: SimpleCommand, manager: str, extra: Iterable[str] = ()) -> b
     return False
 
 
-_BRACE = re.compile(r"\{([^{}]*,[^{}]*)\}")
+_BRACE = lazy(r"\{([^{}]*,[^{}]*)\}")
 
 
 def _braces(word: str) -> list[str]:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from dockerfile_dlint.patterns import LazyPattern, lazy
+
 # Files and directories that hold repository definitions, and the package manager they feed.
 REPOSITORY_FILES = {
     "/etc/apt/sources.list": "apt",
@@ -58,23 +60,23 @@ FETCH_KEY_OPTIONS = ("--fetch-keys",)
 class SetupScript(NamedTuple):
     """A vendor script that, run by a shell, adds the vendor's package repository."""
 
-    pattern: re.Pattern[str]
+    pattern: LazyPattern
     vendor: str
 
 
 SETUP_SCRIPTS = (
-    SetupScript(re.compile(r"(deb|rpm)\.nodesource\.com/setup"), "NodeSource"),
-    SetupScript(re.compile(r"/nodesource/distributions/.*setup"), "NodeSource"),
-    SetupScript(re.compile(r"^(get|test)\.docker\.(com|io)(/|/rootless/?)?(\?.*)?$"), "Docker"),
+    SetupScript(lazy(r"(deb|rpm)\.nodesource\.com/setup"), "NodeSource"),
+    SetupScript(lazy(r"/nodesource/distributions/.*setup"), "NodeSource"),
+    SetupScript(lazy(r"^(get|test)\.docker\.(com|io)(/|/rootless/?)?(\?.*)?$"), "Docker"),
     SetupScript(
-        re.compile(r"/install/repositories/[^/]+/[^/]+/script\.(deb|rpm|alpine|python|node|gem)\.sh"),
+        lazy(r"/install/repositories/[^/]+/[^/]+/script\.(deb|rpm|alpine|python|node|gem)\.sh"),
         "packagecloud",
     ),
-    SetupScript(re.compile(r"install\.citusdata\.com/community/(deb|rpm)\.sh"), "Citus"),
-    SetupScript(re.compile(r"mariadb\.com/.*mariadb_repo_setup"), "MariaDB"),
-    SetupScript(re.compile(r"setup\.ius\.io"), "IUS"),
-    SetupScript(re.compile(r"apt\.llvm\.org/llvm\.sh"), "LLVM"),
-    SetupScript(re.compile(r"(toolbelt|cli-assets)\.heroku\.com/install-ubuntu\.sh"), "Heroku"),
+    SetupScript(lazy(r"install\.citusdata\.com/community/(deb|rpm)\.sh"), "Citus"),
+    SetupScript(lazy(r"mariadb\.com/.*mariadb_repo_setup"), "MariaDB"),
+    SetupScript(lazy(r"setup\.ius\.io"), "IUS"),
+    SetupScript(lazy(r"apt\.llvm\.org/llvm\.sh"), "LLVM"),
+    SetupScript(lazy(r"(toolbelt|cli-assets)\.heroku\.com/install-ubuntu\.sh"), "Heroku"),
 )  # fmt: skip
 
 # A distribution's own archive: not a third-party repository.
@@ -127,8 +129,8 @@ THIRD_PARTY_PATHS = {"opensuse.org": "/repositories/"}
 # URI schemes of repositories on the image's own file system.
 LOCAL_SCHEMES = ("file:", "copy:", "cdrom:")
 
-URL = re.compile(r"\b(?:https?|ftp|mirror|tor\+https?)://([^/\s\"'\\\]]+)([^\s\"'\\]*)")
-PPA = re.compile(r"^ppa:([\w.+-]+/[\w.+-]+)$")
+URL = lazy(r"\b(?:https?|ftp|mirror|tor\+https?)://([^/\s\"'\\\]]+)([^\s\"'\\]*)")
+PPA = lazy(r"^ppa:([\w.+-]+/[\w.+-]+)$")
 
 
 def repository_file_kind(path: str) -> str | None:

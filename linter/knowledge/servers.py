@@ -14,6 +14,7 @@ import re
 from collections.abc import Mapping
 from typing import NamedTuple
 
+from ..patterns import lazy
 from ..shell import SimpleCommand, Word
 
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1", "[::1]", "ip6-localhost"})
@@ -252,8 +253,8 @@ def _looks_like_bind(value: str) -> bool:
     return bool(re.fullmatch(r"(\[?[\w.:-]*\]?:)?(\d+|\$\{?\w+\}?.*)", value))
 
 
-_CONFIG_BIND = re.compile(r"^bind\s*=\s*(.+?)\s*(?:#.*)?$", re.MULTILINE)
-_QUOTED = re.compile(r"""["']([^"']*)["']""")
+_CONFIG_BIND = lazy(r"^bind\s*=\s*(.+?)\s*(?:#.*)?$", re.MULTILINE)
+_QUOTED = lazy(r"""["']([^"']*)["']""")
 
 
 def config_file_binds(text: str) -> list[str] | None:

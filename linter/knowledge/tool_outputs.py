@@ -10,15 +10,15 @@ reads it to look for the files in the built image (``probe``).
 from __future__ import annotations
 
 import posixpath
-import re
 from collections.abc import Mapping
 from typing import NamedTuple
 
+from ..patterns import lazy
 from ..shell import SimpleCommand
 
 TRUTHY = frozenset({"1", "true", "yes", "on"})
-_PYTHON = re.compile(r"python(\d+(\.\d+)?)?")
-_PIP = re.compile(r"pip(\d+(\.\d+)?)?")
+_PYTHON = lazy(r"python(\d+(\.\d+)?)?")
+_PIP = lazy(r"pip(\d+(\.\d+)?)?")
 
 
 class ToolOutput(NamedTuple):
