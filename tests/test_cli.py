@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from dockerfile_dlint.entry import YOUNG_COLLECTION_AFTER
 
 SAMPLE = """\
 FROM python
@@ -325,3 +326,20 @@ def test_rule_options_are_validated(project: Path) -> None:
     assert "trusted-registries: must be a list of registry host patterns" in result.stderr
     (project / ".dlint.toml").write_text('[label-schema]\nauthor = "name"\n')
     assert "label-schema: must be a table" in dlint("check", cwd=project).stderr
+
+
+def test_the_command_runs_with_the_collector_set_for_a_short_run(project: Path) -> None:
+    """The entry point: young objects are collected in larger batches, and what exists when
+    the command ends is frozen, so the interpreter's last collections do not walk it."""
+    code = (
+        "import atexit, gc, sys\n"
+        "atexit.register(lambda: print(gc.get_threshold()[0], gc.get_freeze_count() > 0))\n"
+        "sys.argv = ['dlint', 'check', '--select', 'DL3006', 'Dockerfile']\n"
+        "from dockerfile_dlint.entry import main\n"
+        "main()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=project, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 1 and "DL3006" in done.stdout
+    assert done.stdout.splitlines()[-1] == f"{YOUNG_COLLECTION_AFTER} True"

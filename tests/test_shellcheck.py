@@ -25,7 +25,6 @@ from dockerfile_dlint.shellcheck import (
     ShellCheckError,
     ShellFinding,
     Skipped,
-    _memory_limit,
     find_shellcheck,
     run_shellcheck,
     shellcheck_bodies,
@@ -376,18 +375,19 @@ def test_a_long_script_shellcheck_cannot_finish_costs_only_its_own_findings(
 
 
 def test_a_failure_on_short_scripts_is_still_an_error(costly_shellcheck: str) -> None:
-    with pytest.raises(ShellCheckError):
+    with pytest.raises(ShellCheckError, match="failed"):
         run_shellcheck(bodies_of("FROM debian:12\nRUN echo $1\n"), "false", [])
 
 
-@pytest.mark.skipif(sys.platform == "win32", reason="resource limits are POSIX")
-def test_shellcheck_runs_with_a_memory_limit() -> None:
-    limit = _memory_limit()
-    assert limit is not None
-    shown = subprocess.run(
-        ["sh", "-c", "ulimit -d"], preexec_fn=limit, capture_output=True, text=True, check=True
-    )
-    assert int(shown.stdout) * 1024 == MEMORY_LIMIT_BYTES
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="prlimit is Linux's")
+def test_shellcheck_runs_with_a_memory_limit(tmp_path: Path) -> None:
+    """A shellcheck that fails shows its first line of errors: here, its data size limit."""
+    fake = tmp_path / "shellcheck"
+    fake.write_text("#!/bin/sh\nsleep 0.1\nulimit -d >&2\nexit 3\n")
+    fake.chmod(0o755)
+    with pytest.raises(ShellCheckError) as failure:
+        run_shellcheck(bodies_of("FROM debian:12\nRUN echo $1\n"), str(fake), [])
+    assert str(failure.value).endswith(f"(exit 3): {MEMORY_LIMIT_BYTES // 1024}")
 
 
 def test_the_cli_warns_about_a_skipped_script(tmp_path: Path) -> None:
@@ -437,6 +437,30 @@ def test_one_file_with_shellcheck_started_early_leaves_no_temporary_files(
     )
     assert [item["code"] for item in json.loads(done.stdout)] == ["DL3006", "SC2086"]
     assert list(temporary.iterdir()) == []
+
+
+def test_one_file_with_shellcheck_imports_only_what_it_uses(tmp_path: Path) -> None:
+    """The pre-commit path with ShellCheck: shellcheck is started and waited for without
+    subprocess, its scratch files kept without tempfile or shutil, and tree-sitter-bash's
+    grammar loaded without the package's importlib.resources."""
+    (tmp_path / "Dockerfile").write_text("FROM debian:12\nRUN echo $1 && cd /tmp\n")
+    code = (
+        "import sys\n"
+        "from dockerfile_dlint.cli import main\n"
+        "try:\n"
+        "    main(['check', '--shellcheck', 'on', '--format', 'json', 'Dockerfile'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(' '.join(sorted(sys.modules)), file=sys.stderr)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True
+    )
+    assert [item["code"] for item in json.loads(done.stdout)] == ["SC2086", "DL3003", "SC2164"]
+    loaded = set(done.stderr.split())
+    unwanted = {"subprocess", "tempfile", "shutil", "importlib.resources", "tree_sitter_bash"}
+    assert loaded & unwanted == set()
+    assert "tree_sitter" in loaded  # the script was parsed
 
 
 def test_a_shellcheck_that_cannot_run_on_one_file_is_a_warning(tmp_path: Path) -> None:
