@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -44,3 +46,21 @@ def fixture_cases() -> list[tuple[str, dict[str, Any]]]:
             for case in tomllib.load(handle)["case"]:
                 cases.append((path.stem, case))
     return cases
+
+
+def modules_loaded_by(args: list[str], cwd: Path | None = None) -> tuple[str, set[str]]:
+    """Run ``dlint ARGS`` in a fresh interpreter: its standard output, and every module it
+    had imported when the command ended (what a start-up path costs)."""
+    code = (
+        "import sys\n"
+        "from dockerfile_dlint.cli import main\n"
+        "try:\n"
+        f"    main({args!r})\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(' '.join(sorted(sys.modules)), file=sys.stderr)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=cwd, capture_output=True, text=True, check=True
+    )
+    return done.stdout, set(done.stderr.split())

@@ -18,7 +18,7 @@ from dockerfile_dlint import cli as cli_module
 from dockerfile_dlint.api import Level, Rule
 from dockerfile_dlint.registry import DOC_SECTIONS, all_rules, summary
 from dockerfile_dlint.ruledocs import UnknownRule, find_rule, rule_markdown
-from helpers import ROOT
+from helpers import ROOT, modules_loaded_by
 
 GENERATOR = ROOT / "scripts" / "generate_docs.py"
 
@@ -157,24 +157,11 @@ def test_generator_writes_pages_and_removes_leftovers(tmp_path: Path) -> None:
 
 
 def test_help_lists_lazy_commands_without_importing_them() -> None:
-    code = (
-        "import sys\n"
-        "from dockerfile_dlint.cli import main\n"
-        "try:\n"
-        "    main(['--help'])\n"
-        "except SystemExit:\n"
-        "    pass\n"
-        "print(' '.join(sorted(sys.modules)), file=sys.stderr)\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
-    commands = result.stdout.split("Commands:")[1].split()
+    output, modules = modules_loaded_by(["--help"])
+    commands = output.split("Commands:")[1].split()
     assert {"check", "parse", "rule", "rules"} <= set(commands)
     unwanted = {"dockerfile_dlint.catalogue", "dockerfile_dlint.smoke", "docker", "rich"}
-    loaded = {
-        ".".join(name.split(".")[:depth]) for name in result.stderr.split() for depth in (1, 2)
-    }
+    loaded = {".".join(name.split(".")[:depth]) for name in modules for depth in (1, 2)}
     assert loaded & unwanted == set()
 
 

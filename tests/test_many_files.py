@@ -17,7 +17,7 @@ from dockerfile_dlint.files import Exclusions, find_dockerfiles
 from dockerfile_dlint.registry import all_rules
 from dockerfile_dlint.runner import Job, lint_jobs
 from dockerfile_dlint.selection import build_selection
-from helpers import CORPUS
+from helpers import CORPUS, modules_loaded_by
 
 needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
@@ -241,20 +241,8 @@ def test_one_file_never_starts_a_process_pool(
 def test_checking_one_file_imports_only_what_it_uses(tmp_path: Path) -> None:
     """The pre-commit path: no process pool, no other output format, no catalogue."""
     make_tree(tmp_path, ["Dockerfile"])
-    code = (
-        "import sys\n"
-        "from dockerfile_dlint.cli import main\n"
-        "try:\n"
-        "    main(['check', '-j', '4', 'Dockerfile'])\n"
-        "except SystemExit:\n"
-        "    pass\n"
-        "print(' '.join(sorted(sys.modules)), file=sys.stderr)\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True
-    )
-    assert "DL3006" in result.stdout
-    loaded = set(result.stderr.split())
+    output, loaded = modules_loaded_by(["check", "-j", "4", "Dockerfile"], tmp_path)
+    assert "DL3006" in output
     unwanted = {
         "multiprocessing",
         "concurrent.futures.process",

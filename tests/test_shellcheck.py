@@ -30,6 +30,7 @@ from dockerfile_dlint.shellcheck import (
     shellcheck_bodies,
 )
 from dockerfile_dlint.source import decode
+from helpers import modules_loaded_by
 
 BINARY = find_shellcheck()
 pytestmark = pytest.mark.skipif(BINARY is None, reason="shellcheck is not installed")
@@ -444,20 +445,10 @@ def test_one_file_with_shellcheck_imports_only_what_it_uses(tmp_path: Path) -> N
     subprocess, its scratch files kept without tempfile or shutil, and tree-sitter-bash's
     grammar loaded without the package's importlib.resources."""
     (tmp_path / "Dockerfile").write_text("FROM debian:12\nRUN echo $1 && cd /tmp\n")
-    code = (
-        "import sys\n"
-        "from dockerfile_dlint.cli import main\n"
-        "try:\n"
-        "    main(['check', '--shellcheck', 'on', '--format', 'json', 'Dockerfile'])\n"
-        "except SystemExit:\n"
-        "    pass\n"
-        "print(' '.join(sorted(sys.modules)), file=sys.stderr)\n"
+    output, loaded = modules_loaded_by(
+        ["check", "--shellcheck", "on", "--format", "json", "Dockerfile"], tmp_path
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True
-    )
-    assert [item["code"] for item in json.loads(done.stdout)] == ["SC2086", "DL3003", "SC2164"]
-    loaded = set(done.stderr.split())
+    assert [item["code"] for item in json.loads(output)] == ["SC2086", "DL3003", "SC2164"]
     unwanted = {"subprocess", "tempfile", "shutil", "importlib.resources", "tree_sitter_bash"}
     assert loaded & unwanted == set()
     assert "tree_sitter" in loaded  # the script was parsed
