@@ -94,10 +94,10 @@ def _limit_data(pid: int, limit: int) -> None:
 def _wait_status(pid: int, timeout: float) -> int | None:
     """The wait status of our child ``pid`` once it ends, or None if it runs past ``timeout``
     seconds (it is then still running, and not reaped)."""
-    if hasattr(os, "pidfd_open"):  # Linux: sleep until the process ends
+    descriptor = _process_descriptor(pid)
+    if descriptor is not None:  # Linux: sleep until the process ends
         import select
 
-        descriptor = os.pidfd_open(pid)
         try:
             readable, _, _ = select.select([descriptor], [], [], timeout)
         finally:
@@ -114,6 +114,18 @@ def _wait_status(pid: int, timeout: float) -> int | None:
             return None
         time.sleep(min(pause, left))
         pause = min(pause * 2, POLL_SECONDS)
+
+
+def _process_descriptor(pid: int) -> int | None:
+    """A file descriptor that becomes readable when process ``pid`` ends (Linux 5.3 and
+    later), or None where the system has none."""
+    pidfd_open = getattr(os, "pidfd_open", None)
+    if pidfd_open is None:
+        return None
+    try:
+        return int(pidfd_open(pid))
+    except OSError:  # a kernel older than the Python that runs here
+        return None
 
 
 def _spawn_with_subprocess(argv: Sequence[str], stdout: str, stderr: str) -> Child:

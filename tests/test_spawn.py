@@ -18,15 +18,22 @@ pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX shell com
 ONE_GIB = 1 << 30
 
 
-@pytest.fixture(params=["pidfd", "polling", "subprocess"])
+@pytest.fixture(params=["pidfd", "polling", "old kernel", "subprocess"])
 def way(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Each test runs as on Linux (pidfd_open), as on macOS (polling), and as on a system
-    without posix_spawn (subprocess)."""
-    if request.param != "pidfd":
+    """Each test runs as on Linux (pidfd_open), as on macOS (polling), as on a Linux older
+    than its Python (pidfd_open fails: polling), and as on a system without posix_spawn
+    (subprocess)."""
+    if request.param == "old kernel":
+        monkeypatch.setattr(os, "pidfd_open", _no_pidfd_open, raising=False)
+    elif request.param != "pidfd":
         monkeypatch.delattr(os, "pidfd_open", raising=False)
     if request.param == "subprocess":
         monkeypatch.delattr(os, "posix_spawnp")
     return str(request.param)
+
+
+def _no_pidfd_open(pid: int, flags: int = 0) -> int:
+    raise OSError(38, "Function not implemented")
 
 
 def start(tmp_path: Path, script: str, data_limit: int | None = None) -> Child:
