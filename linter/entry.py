@@ -4,7 +4,7 @@
 live until it exits: modules, rule classes, the syntax tree. It makes next to no reference
 cycles (356 objects in cycles over 1,000 corpus files). Python's collector, tuned for
 long-running programs, still walks them: every 700 new objects while modules load, and over
-all of them once more as the interpreter exits, about 15 ms of a 120 ms run
+all of them once more as the interpreter exits: 12 to 15 ms of a 100 to 115 ms run
 (bench/README.md). So the command
 
 - collects its youngest generation after ``YOUNG_COLLECTION_AFTER`` new objects instead of
