@@ -269,8 +269,10 @@ def _bash_grammar() -> object:
     for folder in folders or ():
         for suffix in importlib.machinery.EXTENSION_SUFFIXES:
             path = os.path.join(folder, "_binding" + suffix)
+            if not os.path.isfile(path):
+                continue
             spec = importlib.util.spec_from_file_location("tree_sitter_bash._binding", path)
-            if spec is None or spec.loader is None or not os.path.isfile(path):
+            if spec is None or spec.loader is None:
                 continue
             binding = importlib.util.module_from_spec(spec)
             spec.loader.exec_module(binding)

@@ -18,8 +18,8 @@ The work is split so that a run over many files starts ShellCheck once:
 A body that ShellCheck cannot parse gets its parse error; the other bodies are unaffected,
 since ShellCheck checks each file on its own. ShellCheck's analysis grows faster than linearly
 with a script's length, so a long script is checked in a process of its own, every process has
-a memory limit, and a script too long or too costly to check is skipped and said so, without
-losing the findings of the others.
+a memory limit (on Linux), and a script too long or too costly to check is skipped and said
+so, without losing the findings of the others.
 """
 
 from __future__ import annotations
@@ -69,7 +69,7 @@ MAX_SCRIPT_CHARACTERS = 64_000
 # Scripts longer than this are checked in a process of their own, so that one that runs out
 # of memory costs only its own findings (a 33 kB chain of `&&` takes 1.5 GB).
 ALONE_CHARACTERS = 8_000
-# The data size allowed to one shellcheck process (where the OS has resource limits).
+# The data size allowed to one shellcheck process (on Linux, where spawn can set it).
 MEMORY_LIMIT_BYTES = 1 << 30
 # A bound on one shellcheck process, so that no input can stall a run.
 TIMEOUT_SECONDS = 600
