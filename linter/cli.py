@@ -44,6 +44,10 @@ STDOUT = "-"
 LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     "rules": ("dockerfile_dlint.catalogue:rules_command", "List every rule."),
     "rule": ("dockerfile_dlint.catalogue:rule_command", "Print a rule's documentation."),
+    "lsp": (
+        "dockerfile_dlint.lsp.command:lsp",
+        "Run the language server for editors (stdio).",
+    ),
     "smoke": (
         "dockerfile_dlint.smoke.command:smoke",
         "Build the image, boot it, and check it listens and answers.",

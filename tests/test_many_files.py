@@ -239,7 +239,8 @@ def test_one_file_never_starts_a_process_pool(
 
 
 def test_checking_one_file_imports_only_what_it_uses(tmp_path: Path) -> None:
-    """The pre-commit path: no process pool, no other output format, no catalogue."""
+    """The pre-commit path: no process pool, no other output format, no catalogue, no
+    language server."""
     make_tree(tmp_path, ["Dockerfile"])
     output, loaded = modules_loaded_by(["check", "-j", "4", "Dockerfile"], tmp_path)
     assert "DL3006" in output
@@ -254,6 +255,9 @@ def test_checking_one_file_imports_only_what_it_uses(tmp_path: Path) -> None:
         "rich",
         "docker",
         "tomllib",  # no configuration file here
+        "dockerfile_dlint.lsp",
+        "pygls",
+        "lsprotocol",
     }
     assert loaded & unwanted == set()
 
