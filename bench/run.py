@@ -180,15 +180,16 @@ def find_tool(name: str, wheel: str) -> str | None:
 
 def install_dlint() -> str:
     """Install the working tree as the README does (``pip install .``, not editable, with
-    the ``shellcheck`` extra) into bench/.tools/dlint; its Python. The dependencies are
-    installed the first time only."""
+    the ``shellcheck`` and ``lsp`` extras) into bench/.tools/dlint; its Python. The
+    dependencies are installed the first time only."""
     home = TOOLS / "dlint"
     python = home / "bin" / "python"
-    if not (home / "bin" / "shellcheck").exists():  # new, or made before ShellCheck was
+    has_pygls = any(home.glob("lib/python*/site-packages/pygls"))
+    if not (home / "bin" / "shellcheck").exists() or not has_pygls:  # new, or made before
         if not python.exists():
             subprocess.run([sys.executable, "-m", "venv", str(home)], check=True)
         subprocess.run(
-            [str(python), "-m", "pip", "install", "-q", f"{ROOT}[shellcheck]"], check=True
+            [str(python), "-m", "pip", "install", "-q", f"{ROOT}[shellcheck,lsp]"], check=True
         )
     print("installing dlint's working tree into bench/.tools/dlint …", file=sys.stderr)
     subprocess.run(
