@@ -150,6 +150,15 @@ MAX_FILE_SIZE_OPTION = click.option(
     help="Larger files are reported (DL1000), not read [config, else 10MB].",
 )
 
+SHELLCHECK_OPTION = click.option(
+    "--shellcheck",
+    type=click.Choice(("auto", "on", "off")),
+    default="auto",
+    show_default=True,
+    help="Check RUN scripts with ShellCheck (auto: when a shellcheck binary is found).",
+)
+NO_SHELLCHECK = "--shellcheck on: no shellcheck found (install it, or dockerfile-dlint[shellcheck])"
+
 
 def _split(values: tuple[str, ...]) -> list[str]:
     """Repeatable options that also take comma-separated lists."""
@@ -222,13 +231,7 @@ def cli() -> None:
     help="Configuration file (.dlint.toml or pyproject.toml).",
 )
 @click.option("--no-config", is_flag=True, help="Ignore configuration files.")
-@click.option(
-    "--shellcheck",
-    type=click.Choice(("auto", "on", "off")),
-    default="auto",
-    show_default=True,
-    help="Check RUN scripts with ShellCheck (auto: when a shellcheck binary is found).",
-)
+@SHELLCHECK_OPTION
 @click.option("--fix", is_flag=True, help="Apply safe fixes to the files ('-': print to stdout).")
 @click.option("--diff", is_flag=True, help="Print the fixes as a unified diff; change nothing.")
 @click.option("--unsafe-fixes", is_flag=True, help="Also apply fixes that may change behaviour.")
@@ -391,9 +394,7 @@ def _shellcheck_binary(mode: str, selection: Selection) -> str | None:
 
     binary = find_shellcheck()
     if binary is None and mode == "on":
-        raise UsageProblem(
-            "--shellcheck on: no shellcheck found (install it, or dockerfile-dlint[shellcheck])"
-        )
+        raise UsageProblem(NO_SHELLCHECK)
     return binary
 
 

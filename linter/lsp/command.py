@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ..cli import MAX_FILE_SIZE_OPTION, UsageProblem
+from ..cli import MAX_FILE_SIZE_OPTION, NO_SHELLCHECK, SHELLCHECK_OPTION, UsageProblem
 
 # What the server needs beyond dlint's own dependencies (the ``lsp`` extra).
 SERVER_PACKAGES = frozenset({"pygls", "lsprotocol", "cattrs", "attrs", "attr"})
@@ -21,13 +21,7 @@ DEFAULT_DEBOUNCE_MS = 100
     help="Talk over standard input and output (the only transport; accepted for clients "
     "that pass it).",
 )
-@click.option(
-    "--shellcheck",
-    type=click.Choice(("auto", "on", "off")),
-    default="auto",
-    show_default=True,
-    help="Check RUN scripts with ShellCheck (auto: when a shellcheck binary is found).",
-)
+@SHELLCHECK_OPTION
 @MAX_FILE_SIZE_OPTION
 @click.option(
     "--debounce",
@@ -52,7 +46,5 @@ def lsp(stdio: bool, shellcheck: str, max_file_size: int | None, debounce: int) 
         raise
     options = LintOptions(shellcheck, max_file_size)
     if shellcheck == "on" and options.shellcheck_binary() is None:
-        raise UsageProblem(
-            "--shellcheck on: no shellcheck found (install it, or dockerfile-dlint[shellcheck])"
-        )
+        raise UsageProblem(NO_SHELLCHECK)
     return serve(options, debounce / 1000)
