@@ -156,6 +156,29 @@ def test_a_configuration_change_relints_the_open_files(start: Start, tmp_path: P
     assert "invalid configuration" in client.stderr_text()
 
 
+def test_the_build_context_is_read_again_when_the_file_is_saved(
+    start: Start, tmp_path: Path
+) -> None:
+    """DP008 reads the entrypoint script COPY brings: fixed on disk, the finding goes at the
+    next lint (saving the Dockerfile is one)."""
+    script = write(tmp_path / "docker-entrypoint.sh", 'set -e\nexec "$@"\n')
+    text = (
+        "FROM node:20-slim\n"
+        "COPY --chmod=0755 docker-entrypoint.sh /usr/local/bin/\n"
+        'ENTRYPOINT ["docker-entrypoint.sh"]\n'
+        'CMD ["node", "server.js"]\n'
+    )
+    path = write(tmp_path / "Dockerfile", text)
+    client = start("--shellcheck", "off")
+    client.open(uri_of(path), text)
+    assert lsp_findings(client.diagnostics(uri_of(path), 1)) == [("DP008", 2, 12, 2, 34)]
+    assert cli_findings(path) == [("DP008", 2, 12, 2, 34)]
+    script.write_text('#!/bin/sh\nset -e\nexec "$@"\n')
+    client.notify("textDocument/didSave", {"textDocument": {"uri": uri_of(path)}})
+    assert client.diagnostics(uri_of(path), 1) == []
+    assert cli_findings(path) == []
+
+
 def test_excluded_files_get_no_diagnostics(start: Start, tmp_path: Path) -> None:
     write(tmp_path / ".dlint.toml", 'exclude = ["legacy"]\n')
     path = write(tmp_path / "legacy" / "Dockerfile", "FROM debian\n")
