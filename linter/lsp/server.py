@@ -18,10 +18,10 @@ import asyncio
 import logging
 import sys
 from pathlib import Path
-from urllib.parse import unquote, urlparse
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
+from pygls.uris import to_fs_path
 from pygls.workspace import TextDocument
 
 from .. import __version__
@@ -52,10 +52,8 @@ def serve(options: LintOptions, debounce: float) -> int:
 
 def file_path(uri: str) -> Path | None:
     """The local path of a ``file:`` URI (None for an unsaved buffer, ``untitled:…``)."""
-    parsed = urlparse(uri)
-    if parsed.scheme != "file":
-        return None
-    return Path(unquote(parsed.path))
+    path = to_fs_path(uri)
+    return Path(path) if path is not None else None
 
 
 def lint_and_place(linter: Linter, path: Path | None, text: str, encoding: str) -> Placed:

@@ -160,17 +160,19 @@ def test_the_build_context_is_read_again_when_the_file_is_saved(
     start: Start, tmp_path: Path
 ) -> None:
     """DP008 reads the entrypoint script COPY brings: fixed on disk, the finding goes at the
-    next lint (saving the Dockerfile is one)."""
-    script = write(tmp_path / "docker-entrypoint.sh", 'set -e\nexec "$@"\n')
+    next lint (saving the Dockerfile is one). The folder's name needs quoting in a URI."""
+    folder = tmp_path / "my app é"
+    script = write(folder / "docker-entrypoint.sh", 'set -e\nexec "$@"\n')
     text = (
         "FROM node:20-slim\n"
         "COPY --chmod=0755 docker-entrypoint.sh /usr/local/bin/\n"
         'ENTRYPOINT ["docker-entrypoint.sh"]\n'
         'CMD ["node", "server.js"]\n'
     )
-    path = write(tmp_path / "Dockerfile", text)
+    path = write(folder / "Dockerfile", text)
     client = start("--shellcheck", "off")
     client.open(uri_of(path), text)
+    assert "my%20app%20%C3%A9" in uri_of(path)
     assert lsp_findings(client.diagnostics(uri_of(path), 1)) == [("DP008", 2, 12, 2, 34)]
     assert cli_findings(path) == [("DP008", 2, 12, 2, 34)]
     script.write_text('#!/bin/sh\nset -e\nexec "$@"\n')
