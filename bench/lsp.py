@@ -96,9 +96,10 @@ def round_trips(
     return times
 
 
-def report(label: str, times: list[float]) -> None:
+def report(label: str, times: list[float], target: bool = True) -> None:
+    """A row of round trips; ``target``: judged against the 15 ms of issue 17."""
     low, middle = 1000 * min(times), 1000 * statistics.median(times)
-    mark = "" if middle <= TARGET_MS else f"  (over the {TARGET_MS} ms target)"
+    mark = "" if middle <= TARGET_MS or not target else f"  (over the {TARGET_MS} ms target)"
     print(f"{label:44} {low:7.1f} {middle:7.1f}  {load()}{mark}")
 
 
@@ -134,10 +135,8 @@ def warm(python: str, env: dict[str, str], work: Path, dockerfile: Path, count: 
     try:
         client.open(uri, original)
         client.diagnostics(uri, 1)
-        report(
-            "ShellCheck on, outside RUN, debounce 100 ms",
-            round_trips(client, uri, edit_outside, 20),
-        )
+        with_debounce = round_trips(client, uri, edit_outside, 20)
+        report("ShellCheck on, outside RUN, debounce 100 ms", with_debounce, target=False)
     finally:
         client.shutdown()
         client.kill()
