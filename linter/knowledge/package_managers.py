@@ -19,6 +19,7 @@ import posixpath
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import partial
+from types import MappingProxyType
 from typing import NamedTuple
 
 from dockerfile_dlint.api import (
@@ -51,6 +52,7 @@ __all__ = [
     "cache_mounted",
     "cleans",
     "exec_form_command",
+    "fills_rpm_cache",
     "follows",
     "holds",
     "invocation",
@@ -80,13 +82,15 @@ class Manager(NamedTuple):
     ``value_options`` are the options that take the next word as their value (``-o X``,
     ``--index-url URL``); ``installs`` the subcommands that install the packages named after
     them; with ``passes_on``, the words after ``--`` go to another program (gem hands them to
-    the extension build) and are neither options nor packages.
+    the extension build) and are neither options nor packages. ``aliases`` are the tool's own
+    short names of subcommands (``dnf in`` is ``dnf install``).
     """
 
     name: str
     value_options: frozenset[str]
     installs: frozenset[str]
     passes_on: bool = False
+    aliases: Mapping[str, str] = MappingProxyType({})
 
 
 def _options(text: str) -> frozenset[str]:
@@ -112,6 +116,23 @@ _PIP_VALUES = _options(
     "--resume-retries -d --dest --pip-args --suffix --preinstall --allow-external "
     "--allow-unverified"
 )
+
+# dnf's short names of its commands, from the "Aliases" of each command in dnf(8)
+# (https://man7.org/linux/man-pages/man8/dnf.8.html: install "in", reinstall "rei", upgrade
+# "up", distro-sync "dsync", downgrade "dg", group "grp", makecache "mc"). yum is dnf on RHEL 8
+# and later, where these work too; yum 3 rejects them, so reading them as yum's costs nothing.
+_DNF_ALIASES = MappingProxyType(
+    {
+        "in": "install",
+        "rei": "reinstall",
+        "up": "upgrade",
+        "dsync": "distro-sync",
+        "dg": "downgrade",
+        "grp": "group",
+        "mc": "makecache",
+    }
+)
+_RPM_INSTALLS = frozenset({"install", "groupinstall", "localinstall"})
 
 MANAGERS: Mapping[str, Manager] = {
     manager.name: manager
@@ -159,8 +180,8 @@ MANAGERS: Mapping[str, Manager] = {
             frozenset({"install", "i"}),
             passes_on=True,
         ),
-        Manager("yum", _YUM_VALUES, frozenset({"install", "groupinstall", "localinstall"})),
-        Manager("dnf", _YUM_VALUES, frozenset({"install", "groupinstall", "localinstall"})),
+        Manager("yum", _YUM_VALUES, _RPM_INSTALLS, aliases=_DNF_ALIASES),
+        Manager("dnf", _YUM_VALUES, _RPM_INSTALLS, aliases=_DNF_ALIASES),
         Manager("microdnf", _YUM_VALUES, frozenset({"install"})),
         Manager(
             "zypper",
@@ -206,7 +227,11 @@ class Invocation(NamedTuple):
 
     @property
     def subcommand(self) -> str | None:
-        return self.operands[0].value if self.operands else None
+        """The subcommand, by its full name where the tool has a short one (``dnf in``)."""
+        if not self.operands:
+            return None
+        value = self.operands[0].value
+        return MANAGERS[self.manager].aliases.get(value, value)
 
     @property
     def arguments(self) -> tuple[Word, ...]:
@@ -855,6 +880,47 @@ def _braces(word: str) -> list[str]:
         return [word]
     head, tail = word[: match.start()], word[match.end() :]
     return [path for part in match.group(1).split(",") for path in _braces(head + part + tail)]
+
+
+# The yum/dnf/microdnf commands that download repository metadata and packages into the cache:
+# every transaction that installs or replaces packages, and makecache, whose purpose it is
+# (dnf(8); yum(8) of yum 3 for swap, update-to, groupupdate and localupdate).
+_RPM_FILLS = frozenset(
+    {
+        *_RPM_INSTALLS,
+        "reinstall",
+        "upgrade",
+        "update",
+        "upgrade-to",
+        "update-to",
+        "upgrade-minimal",
+        "update-minimal",
+        "localupdate",
+        "distro-sync",
+        "distribution-synchronization",
+        "downgrade",
+        "swap",
+        "groupupdate",
+        "groupupgrade",
+        "makecache",
+    }
+)
+_RPM_GROUP_FILLS = frozenset({"install", "upgrade", "update"})
+
+
+def fills_rpm_cache(read: Invocation) -> bool:
+    """Whether a yum, dnf or microdnf command leaves metadata and packages in the cache:
+    ``install`` and its kin, ``update``, ``swap``, ``makecache``, and the ``install`` or
+    ``upgrade`` of a ``group`` or ``module``."""
+    subcommand = read.subcommand
+    if subcommand in _RPM_FILLS:
+        return True
+    arguments = read.arguments
+    return (
+        subcommand in ("group", "groups", "module")
+        and bool(arguments)
+        and arguments[0].value in _RPM_GROUP_FILLS
+    )
 
 
 def cache_mount_targets(instruction: Instruction) -> tuple[str, ...]:
