@@ -19,11 +19,11 @@ class DnfCacheNotCleaned(Rule):
     ## What it does
     Flags a `RUN` whose last `dnf install` or `microdnf install` (also `dnf in`, `upgrade`,
     `update`, `reinstall`, `swap`, `makecache`, `module install`, `group install`) is not
-    followed, in the same `RUN`, by `dnf clean all` (`microdnf clean all`, or any `clean` of
-    dnf, microdnf or yum, which share the cache) or by `rm -rf /var/cache/dnf` (or
-    `/var/cache/yum`). A cache mount on one of these directories keeps the cache out of the
-    image and is fine, and so is a builder stage that no image is built on (only
-    `COPY --from` reads it).
+    followed, in the same `RUN`, by its own `clean all` (for dnf also `yum clean all`: on
+    systems with dnf, yum is dnf) or by removing the cache (`rm -rf /var/cache/dnf`; microdnf
+    keeps its cache in `/var/cache/yum`, dnf5 in `/var/cache/libdnf5`). A cache or tmpfs
+    mount on the cache directory keeps it out of the image and is fine, and so is a builder
+    stage that no image is built on (only `COPY --from` reads it).
 
     ## Why is this bad?
     dnf keeps the repository metadata it downloaded, often a hundred megabytes or more, in
@@ -52,18 +52,16 @@ class DnfCacheNotCleaned(Rule):
         if not mentions(instruction, "dnf") or not ships(ctx.stage(instruction), ctx.stages):
             return
         expand = partial(ctx.expand, instruction)
-        if cache_mounted(instruction, "dnf"):
-            return
         commands = run_commands(instruction, ctx.shell(instruction))
-        installs = [
-            read
-            for read in invocations(commands, "dnf", "microdnf", expand=expand)
-            if fills_rpm_cache(read)
-        ]
-        read = uncleaned(installs, commands, "dnf")
-        if read is not None:
-            yield self.finding(
-                read.span,
-                f"{read.name} leaves the package cache in the image: end this RUN with "
-                f"{read.manager} clean all",
-            )
+        reads = invocations(commands, "dnf", "microdnf", expand=expand)
+        for manager in ("dnf", "microdnf"):
+            if cache_mounted(instruction, manager):
+                continue
+            fills = [read for read in reads if read.manager == manager and fills_rpm_cache(read)]
+            read = uncleaned(fills, commands, manager)
+            if read is not None:
+                yield self.finding(
+                    read.span,
+                    f"{read.name} leaves the package cache in the image: end this RUN with "
+                    f"{read.manager} clean all",
+                )

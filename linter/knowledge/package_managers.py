@@ -39,8 +39,10 @@ from dockerfile_dlint.api import (
 from dockerfile_dlint.patterns import lazy
 
 __all__ = [
+    "APT_ARCHIVES",
     "APT_LISTS",
     "CACHES",
+    "DOCKER_CLEAN",
     "MANAGERS",
     "Cache",
     "Invocation",
@@ -51,6 +53,7 @@ __all__ = [
     "cache_mount_targets",
     "cache_mounted",
     "cleans",
+    "cleans_apt_archives",
     "exec_form_command",
     "fills_rpm_cache",
     "follows",
@@ -64,6 +67,7 @@ __all__ = [
     "package_values",
     "pip_install",
     "piped_from",
+    "removes_docker_clean",
     "run_commands",
     "shell_variables",
     "ships",
@@ -761,6 +765,11 @@ def _assigned(command: SimpleCommand, name: str) -> str | None:
 # Caches and clean-ups.
 
 APT_LISTS = "/var/lib/apt/lists"
+APT_ARCHIVES = "/var/cache/apt"
+# The official Debian and Ubuntu images configure apt to delete downloaded packages and its
+# binary caches after every run (DPkg::Post-Invoke, APT::Update::Post-Invoke) in this file;
+# Dockerfiles that cache-mount apt's directories remove it so that the mounts keep them.
+DOCKER_CLEAN = "/etc/apt/apt.conf.d/docker-clean"
 
 
 class Cache(NamedTuple):
@@ -778,19 +787,25 @@ class Cache(NamedTuple):
     cleaners: tuple[str, ...] = ()
 
 
-_RPM_CACHE = Cache(
-    ("/var/cache/yum", "/var/cache/dnf"),
+# yum is dnf on RHEL 8 and later (its `clean` empties /var/cache/dnf), so the two clean each
+# other's cache; dnf5 keeps it in /var/cache/libdnf5. microdnf has a cache of its own,
+# /var/cache/yum (libdnf's cachedir: rpm-software-management/microdnf issue 49), which a
+# `dnf clean` does not touch.
+_DNF_CACHE = Cache(
+    ("/var/cache/yum", "/var/cache/dnf", "/var/cache/libdnf5"),
     clean=(("clean",),),
-    cleaners=("yum", "dnf", "microdnf"),
+    cleaners=("yum", "dnf"),
 )
 CACHES: Mapping[str, Cache] = {
     "apt-get": Cache((APT_LISTS,), clean=(("dist-clean",),), cleaners=("apt-get", "apt")),
     "apk": Cache(
         ("/var/cache/apk", "/etc/apk/cache"), clean=(("cache", "clean"),), cleaners=("apk",)
     ),
-    "yum": _RPM_CACHE,
-    "dnf": _RPM_CACHE,
-    "microdnf": _RPM_CACHE,
+    "yum": _DNF_CACHE,
+    "dnf": _DNF_CACHE,
+    "microdnf": Cache(
+        ("/var/cache/yum", "/var/cache/libdnf5"), clean=(("clean",),), cleaners=("microdnf",)
+    ),
     "zypper": Cache(("/var/cache/zypp",), clean=(("clean",), ("cc",)), cleaners=("zypper",)),
     "pip": Cache(
         ("/root/.cache/pip",),
@@ -924,14 +939,52 @@ def fills_rpm_cache(read: Invocation) -> bool:
 
 
 def cache_mount_targets(instruction: Instruction) -> tuple[str, ...]:
-    """The targets of a RUN's ``--mount=type=cache,target=…`` flags."""
-    return tuple(cache_targets(instruction, None))
+    """The targets of a RUN's cache and tmpfs mounts (``--mount=type=cache,target=…``):
+    what is written under them stays out of the layer."""
+    return (*cache_targets(instruction, None), *_tmpfs_targets(instruction))
+
+
+def _tmpfs_targets(instruction: Instruction) -> Iterator[str]:
+    for flag in instruction.flags:
+        if flag.name != "mount" or not flag.value:
+            continue
+        options = dict(part.partition("=")[::2] for part in flag.value.split(","))
+        target = options.get("target") or options.get("dst") or options.get("destination")
+        if options.get("type") == "tmpfs" and target and target.startswith("/"):
+            yield posixpath.normpath(target)
 
 
 def cache_mounted(instruction: Instruction, manager: str, extra: Iterable[str] = ()) -> bool:
     """Whether a cache mount of the RUN holds ``manager``'s cache (see :func:`holds`)."""
     extra = tuple(extra)
     return any(holds(target, manager, extra) for target in cache_mount_targets(instruction))
+
+
+def removes_docker_clean(command: SimpleCommand) -> bool:
+    """Whether ``command`` deletes apt's ``docker-clean`` configuration (:data:`DOCKER_CLEAN`)."""
+    words = unwrap(command.words)
+    if not words or _program(words[0].value) != "rm":
+        return False
+    return any(_normal(word.value) == DOCKER_CLEAN for word in words[1:])
+
+
+def cleans_apt_archives(command: SimpleCommand) -> bool:
+    """Whether ``command`` empties apt's package archive: ``apt-get clean`` or a removal."""
+    words = unwrap(command.words)
+    if not words:
+        return False
+    read = invocation(command)
+    if read is not None and read.manager in ("apt-get", "apt"):
+        return read.subcommand in ("clean", "dist-clean")
+    if _program(words[0].value) != "rm":
+        return False
+    for word in words[1:]:
+        path = _normal(word.value)
+        if path not in ("/", "") and (APT_ARCHIVES + "/").startswith(path + "/"):
+            return True
+        if path.startswith(APT_ARCHIVES + "/archives"):
+            return True
+    return False
 
 
 def uncleaned(
