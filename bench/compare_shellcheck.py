@@ -11,6 +11,11 @@ cannot parse (DL1000) are left out.
 
     python bench/compare_shellcheck.py --hadolint-json /tmp/hadolint-corpus.json
     python bench/compare_shellcheck.py --show SC2086 --hadolint-json /tmp/h.json
+    python bench/compare_shellcheck.py --write    # store the figures and the document's table
+
+``--write`` (whole corpus only) stores the figures in bench/results/shellcheck-corpus.json and
+rewrites the ShellCheck table of docs/hadolint-differences.md from them; a test checks that
+the table is the stored one.
 """
 
 from __future__ import annotations
@@ -23,7 +28,6 @@ from collections import Counter, defaultdict
 from collections.abc import Set as AbstractSet
 from pathlib import Path
 
-from compare_hadolint import CORPUS, find_hadolint, run_hadolint
 from dockerfile_dlint.api import Context, Level
 from dockerfile_dlint.lexer import lex
 from dockerfile_dlint.model import build_model
@@ -36,8 +40,18 @@ from dockerfile_dlint.shellcheck import (
     shellcheck_bodies,
 )
 from dockerfile_dlint.source import decode
+from hadolint_parity import (
+    DOCUMENT,
+    SHELLCHECK_RESULTS,
+    corpus_files,
+    find_hadolint,
+    replace_section,
+    run_hadolint,
+    shellcheck_table,
+)
 
 Key = tuple[str, int]  # file, first line of the RUN
+SCRIPT = "bench/compare_shellcheck.py"
 SEVERITY_ORDER = {Level.ERROR: 0, Level.WARNING: 1, Level.INFO: 2, Level.STYLE: 3}
 
 
@@ -60,18 +74,21 @@ def f1(ours: AbstractSet[object], theirs: AbstractSet[object]) -> tuple[float, f
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("paths", nargs="*", type=Path, default=[CORPUS])
+    parser.add_argument("paths", nargs="*", type=Path, help="default: ../shared/corpus")
     parser.add_argument("--hadolint", help="hadolint binary")
     parser.add_argument("--hadolint-json", type=Path, help="reuse (or write) hadolint's output")
     parser.add_argument("--shellcheck", help="shellcheck binary (default: found as dlint does)")
     parser.add_argument("--show", help="print the RUNs where this code differs")
+    parser.add_argument("--write", action="store_true", help="store the figures and the table")
     args = parser.parse_args()
+    if args.write and args.paths:
+        sys.exit("--write stores a run over the whole corpus: give no paths")
     files = sorted(
         path.resolve()
         for given in args.paths
         for path in ([given] if given.is_file() else given.rglob("*"))
         if path.is_file()
-    )
+    ) or [path.resolve() for path in corpus_files()]
     if args.hadolint_json and args.hadolint_json.exists():
         theirs_raw = json.loads(args.hadolint_json.read_text())
     else:
@@ -92,7 +109,7 @@ def main() -> int:
         pragmas = read_pragmas(dockerfile)
         for body in shellcheck_bodies(ctx):
             bodies.append((str(path), body))
-            line = body.instruction.line
+            line = body.line
             silenced[(str(path), line)] = pragmas.silenced(line)
     collected = time.perf_counter()
     results = run_shellcheck([body for _, body in bodies], binary)
@@ -109,7 +126,7 @@ def main() -> int:
     ours_shown: dict[Key, str] = {}
     grouped: dict[Key, list[ShellFinding]] = defaultdict(list)
     for (path, body), all_findings in zip(bodies, results, strict=True):
-        key = (path, body.instruction.line)
+        key = (path, body.line)
         off = silenced[key]
         findings = [f for f in all_findings if f.code not in off and "ALL" not in off]
         if path in unparsed or not findings:
@@ -133,8 +150,24 @@ def main() -> int:
     )
     contained = sum(1 for key, code in theirs.items() if code in ours_all.get(key, ()))
     print(f"hadolint's code among all of dlint's codes: {contained}/{len(theirs)}")
-    precision, recall, score = f1(set(ours_shown), set(theirs))
-    print(f"RUN has any finding: precision {precision:.3f} recall {recall:.3f} F1 {score:.3f}")
+    any_precision, any_recall, any_score = f1(set(ours_shown), set(theirs))
+    print(
+        f"RUN has any finding: precision {any_precision:.3f} recall {any_recall:.3f} "
+        f"F1 {any_score:.3f}"
+    )
+    if args.write:
+        figures = {
+            "files": len(files),
+            "dlint_findings": sum(map(len, grouped.values())),
+            "hadolint_runs": len(theirs),
+            "contained": contained,
+            "as_shown": [round(precision, 3), round(recall, 3), round(score, 3)],
+            "any_finding": [round(any_precision, 3), round(any_recall, 3), round(any_score, 3)],
+        }
+        SHELLCHECK_RESULTS.parent.mkdir(exist_ok=True)
+        SHELLCHECK_RESULTS.write_text(json.dumps(figures, sort_keys=True) + "\n")
+        table = shellcheck_table(figures)
+        DOCUMENT.write_text(replace_section(DOCUMENT.read_text(), SCRIPT, table))
 
     by_code: dict[str, Counter[str]] = defaultdict(Counter)
     for _, code in their_keys:

@@ -242,7 +242,7 @@ class _Lexer:
         if not text.text.startswith("[") or _nested_too_deep(text.text):
             return None
         try:
-            values, _ = _JSON.raw_decode(text.text)
+            values, end = _JSON.raw_decode(text.text)
         except json.JSONDecodeError as error:
             if _ATTEMPTED_JSON.match(text.text):
                 position = min(error.pos, len(text.text) - 1)
@@ -262,6 +262,14 @@ class _Lexer:
             message = f"{keyword}: a JSON array must contain only strings"
             self.problems.append(Problem(text.span(0, len(text.text)), message))
             return None
+        rest = text.text[end:]
+        if rest.strip(WHITESPACE):
+            start = end + len(rest) - len(rest.lstrip(WHITESPACE))
+            message = (
+                f"{keyword}: Docker reads the JSON array and silently drops the text after "
+                f"it ({rest.strip(WHITESPACE)!r}); put it inside the array or use shell form"
+            )
+            self.problems.append(Problem(text.span(start, len(text.text)), message))
         return tuple(json_string_arguments(text, values))
 
     def _heredocs(self, instruction: Instruction, index: int) -> tuple[list[Heredoc], int]:

@@ -1,7 +1,7 @@
 import fnmatch
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
-from dockerfile_dlint.api import Context, Finding, ImageReference, Level, Rule, Span
+from dockerfile_dlint.api import Context, Finding, Flag, ImageReference, Level, Rule, Span
 
 DOCKER_HUB = (
     *("docker.io", "hub.docker.com", "index.docker.io", "registry-1.docker.io"),
@@ -13,12 +13,12 @@ class UntrustedRegistry(Rule):
     """An image comes from a registry outside the trusted list.
 
     ## What it does
-    With the `trusted-registries` option set, flags `FROM` images and `COPY --from` images
-    whose registry matches none of the listed patterns. Images without a registry come from
-    Docker Hub, which matches `docker.io` or `hub.docker.com`. Patterns may use `*`
-    wildcards (`*.gcr.io`, `*`). Build arguments are expanded first; `scratch`, earlier
-    stages and images whose registry comes from a variable with no visible value are not
-    flagged.
+    With the `trusted-registries` option set, flags `FROM` images, `COPY --from` images and
+    `RUN --mount=…,from=` images whose registry matches none of the listed patterns. Images
+    without a registry come from Docker Hub, which matches `docker.io` or `hub.docker.com`.
+    Patterns may use `*` wildcards (`*.gcr.io`, `*`). Build arguments are expanded first;
+    `scratch`, earlier stages and images whose registry comes from a variable with no visible
+    value are not flagged.
     Without the option the rule is silent.
 
     ## Why is this bad?
@@ -69,6 +69,10 @@ class UntrustedRegistry(Rule):
             findings.extend(
                 self._check(ImageReference.parse(reference), reference, flag.span, patterns)
             )
+        for flag, reference in _mounted_images(ctx):
+            findings.extend(
+                self._check(ImageReference.parse(reference), reference, flag.span, patterns)
+            )
         return findings
 
     def _check(
@@ -94,3 +98,27 @@ def _literal_registry(image: str) -> tuple[ImageReference | None, str | None]:
     if not slash or "$" in host or not ("." in host or ":" in host or host == "localhost"):
         return None, None
     return ImageReference(host, "", None, None), image
+
+
+def _mounted_images(ctx: Context) -> Iterator[tuple[Flag, str]]:
+    """The images ``RUN --mount=…,from=<image>`` mounts (not stages), with their values
+    expanded: BuildKit pulls them like a ``FROM`` image."""
+    stages = {stage.name.lower() for stage in ctx.stages if stage.name}
+    for instruction in ctx.instructions:
+        run = instruction.effective
+        if run.keyword != "RUN":
+            continue
+        for flag in run.flags:
+            if flag.name != "mount" or not flag.value:
+                continue
+            options = dict(part.partition("=")[::2] for part in flag.value.split(","))
+            source = options.get("from")
+            if not source:
+                continue
+            expanded = ctx.expand(instruction, source)
+            reference = expanded.value.lower() if expanded.complete else None
+            if reference is None or reference in stages:
+                continue
+            if reference.isdigit() or not any(mark in reference for mark in "/:@"):
+                continue
+            yield flag, reference

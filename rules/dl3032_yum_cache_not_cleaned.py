@@ -4,6 +4,7 @@ from functools import partial
 from dockerfile_dlint.api import Context, Finding, Instruction, Level, Rule
 from dockerfile_dlint.knowledge.package_managers import (
     cache_mounted,
+    fills_rpm_cache,
     invocations,
     mentions,
     run_commands,
@@ -16,11 +17,12 @@ class YumCacheNotCleaned(Rule):
     """yum install is not followed by yum clean all.
 
     ## What it does
-    Flags a `RUN` whose last `yum install` is not followed, in the same `RUN`, by
-    `yum clean all` (any `yum clean`, or `dnf clean` on systems where yum is dnf) or by
-    `rm -rf /var/cache/yum`. A cache mount on `/var/cache/yum` (or `/var/cache/dnf`) keeps the
-    cache out of the image and is fine, and so is a builder stage that no image is built on
-    (only `COPY --from` reads it).
+    Flags a `RUN` whose last `yum install` (or any other command that fills yum's cache:
+    `update`, `upgrade`, `reinstall`, `downgrade`, `swap`, `groupinstall`, `makecache`, dnf's
+    short `yum in`) is not followed, in the same `RUN`, by `yum clean all` (any `yum clean`,
+    or `dnf clean` on systems where yum is dnf) or by `rm -rf /var/cache/yum`. A cache mount
+    on `/var/cache/yum` (or `/var/cache/dnf`) keeps the cache out of the image and is fine,
+    and so is a builder stage that no image is built on (only `COPY --from` reads it).
 
     ## Why is this bad?
     yum keeps the repository metadata it downloaded in `/var/cache/yum`: often a hundred
@@ -52,7 +54,9 @@ class YumCacheNotCleaned(Rule):
         if cache_mounted(instruction, "yum"):
             return
         commands = run_commands(instruction, ctx.shell(instruction))
-        installs = [read for read in invocations(commands, "yum", expand=expand) if read.installs]
+        installs = [
+            read for read in invocations(commands, "yum", expand=expand) if fills_rpm_cache(read)
+        ]
         read = uncleaned(installs, commands, "yum")
         if read is not None:
             yield self.finding(

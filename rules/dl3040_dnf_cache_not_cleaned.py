@@ -3,8 +3,8 @@ from functools import partial
 
 from dockerfile_dlint.api import Context, Finding, Instruction, Level, Rule
 from dockerfile_dlint.knowledge.package_managers import (
-    Invocation,
     cache_mounted,
+    fills_rpm_cache,
     invocations,
     mentions,
     run_commands,
@@ -12,31 +12,18 @@ from dockerfile_dlint.knowledge.package_managers import (
     uncleaned,
 )
 
-FILLS = frozenset({"install", "groupinstall", "localinstall", "reinstall", "upgrade", "update"})
-
-
-def _fills(read: Invocation) -> bool:
-    """Whether the command downloads metadata and packages into the cache."""
-    if read.subcommand in FILLS:
-        return True
-    arguments = read.arguments
-    return (
-        read.subcommand in ("group", "module")
-        and bool(arguments)
-        and (arguments[0].value == "install")
-    )
-
 
 class DnfCacheNotCleaned(Rule):
     """dnf install is not followed by dnf clean all.
 
     ## What it does
-    Flags a `RUN` whose last `dnf install` or `microdnf install` (also `upgrade`, `update`,
-    `module install`, `group install`) is not followed, in the same `RUN`, by `dnf clean all`
-    (`microdnf clean all`, or any `clean` of dnf, microdnf or yum, which share the cache) or
-    by `rm -rf /var/cache/dnf` (or `/var/cache/yum`). A cache mount on one of these
-    directories keeps the cache out of the image and is fine, and so is a builder stage that
-    no image is built on (only `COPY --from` reads it).
+    Flags a `RUN` whose last `dnf install` or `microdnf install` (also `dnf in`, `upgrade`,
+    `update`, `reinstall`, `swap`, `makecache`, `module install`, `group install`) is not
+    followed, in the same `RUN`, by its own `clean all` (for dnf also `yum clean all`: on
+    systems with dnf, yum is dnf) or by removing the cache (`rm -rf /var/cache/dnf`; microdnf
+    keeps its cache in `/var/cache/yum`, dnf5 in `/var/cache/libdnf5`). A cache or tmpfs
+    mount on the cache directory keeps it out of the image and is fine, and so is a builder
+    stage that no image is built on (only `COPY --from` reads it).
 
     ## Why is this bad?
     dnf keeps the repository metadata it downloaded, often a hundred megabytes or more, in
@@ -65,16 +52,16 @@ class DnfCacheNotCleaned(Rule):
         if not mentions(instruction, "dnf") or not ships(ctx.stage(instruction), ctx.stages):
             return
         expand = partial(ctx.expand, instruction)
-        if cache_mounted(instruction, "dnf"):
-            return
         commands = run_commands(instruction, ctx.shell(instruction))
-        installs = [
-            read for read in invocations(commands, "dnf", "microdnf", expand=expand) if _fills(read)
-        ]
-        read = uncleaned(installs, commands, "dnf")
-        if read is not None:
-            yield self.finding(
-                read.span,
-                f"{read.name} leaves the package cache in the image: end this RUN with "
-                f"{read.manager} clean all",
-            )
+        reads = invocations(commands, "dnf", "microdnf", expand=expand)
+        for manager in ("dnf", "microdnf"):
+            if cache_mounted(instruction, manager):
+                continue
+            fills = [read for read in reads if read.manager == manager and fills_rpm_cache(read)]
+            read = uncleaned(fills, commands, manager)
+            if read is not None:
+                yield self.finding(
+                    read.span,
+                    f"{read.name} leaves the package cache in the image: end this RUN with "
+                    f"{read.manager} clean all",
+                )

@@ -8,7 +8,8 @@ class DnfUnpinned(Rule):
     """dnf install names a package without a version.
 
     ## What it does
-    Flags each package of `dnf install` or `microdnf install` that names no version: `httpd`
+    Flags each package of `dnf install` (or its short form `dnf in`) or `microdnf install`
+    that names no version: `httpd`
     rather than `httpd-2.4.62-1.fc40`, where the version follows the name after a dash and
     starts with a digit. `.rpm` files and groups (`@development-tools`) count as pinned. For
     `dnf module install`, the module needs a stream: `nodejs:20`.

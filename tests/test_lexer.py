@@ -81,10 +81,13 @@ def test_invalid_json_falls_back_to_shell_form() -> None:
     assert instruction.text.text == '["python", "app.py"'
 
 
-def test_text_after_the_json_array_is_ignored_as_buildkit_does() -> None:
-    instruction = only('CMD ["nginx"] && service start')
+def test_text_after_the_json_array_is_ignored_as_buildkit_does_and_reported() -> None:
+    document = parse('CMD ["nginx"] && service start\nCMD ["nginx"]  \n')
+    instruction = document.instructions[0]
     assert instruction.json
     assert [a.value for a in instruction.arguments] == ["nginx"]
+    assert [problem.span for problem in document.problems] == [Span(1, 15, 1, 31)]
+    assert "'&& service start'" in document.problems[0].message
 
 
 def test_heredocs_several_quoted_and_chomped() -> None:

@@ -104,6 +104,39 @@ def test_span_runs_from_program_to_subcommand() -> None:
     assert (found.span.column, found.span.end_column) == (6, 24)
 
 
+@pytest.mark.parametrize(
+    ("text", "subcommand", "fills"),
+    [
+        ("dnf in -y mariadb", "install", True),
+        ("yum -y swap -- remove fakesystemd -- install systemd", "swap", True),
+        ("yum update -y", "update", True),
+        ("dnf up -y", "upgrade", True),
+        ("microdnf reinstall -y glibc", "reinstall", True),
+        ("yum makecache fast", "makecache", True),
+        ("dnf grp install -y 'Development Tools'", "group", True),
+        ("yum groups install -y 'Development Tools'", "groups", True),
+        ("dnf module install -y nodejs:20", "module", True),
+        ("dnf module enable -y nodejs:20", "module", False),
+        ("dnf remove -y vim-minimal", "remove", False),
+        ("yum clean all", "clean", False),
+        ("yum history list", "history", False),
+    ],
+)
+def test_rpm_subcommands_by_full_name_and_whether_they_fill_the_cache(
+    text: str, subcommand: str, fills: bool
+) -> None:
+    found = read(text)
+    assert found.subcommand == subcommand
+    assert pm.fills_rpm_cache(found) is fills
+
+
+def test_aliases_are_the_tools_own() -> None:
+    assert read("dnf in -y jq").installs
+    assert read("dnf in -y jq").name == "dnf install"
+    assert read("zypper in -y jq").subcommand == "in"  # zypper's own alias, listed as it is
+    assert not read("apt-get in jq").installs
+
+
 def test_invocations_filters_by_manager() -> None:
     commands = script("apt-get update && pip install flask && apk add curl").commands
     assert [found.manager for found in pm.invocations(commands)] == ["apt-get", "pip", "apk"]

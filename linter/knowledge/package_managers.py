@@ -19,6 +19,7 @@ import posixpath
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import partial
+from types import MappingProxyType
 from typing import NamedTuple
 
 from dockerfile_dlint.api import (
@@ -38,8 +39,10 @@ from dockerfile_dlint.api import (
 from dockerfile_dlint.patterns import lazy
 
 __all__ = [
+    "APT_ARCHIVES",
     "APT_LISTS",
     "CACHES",
+    "DOCKER_CLEAN",
     "MANAGERS",
     "Cache",
     "Invocation",
@@ -50,7 +53,9 @@ __all__ = [
     "cache_mount_targets",
     "cache_mounted",
     "cleans",
+    "cleans_apt_archives",
     "exec_form_command",
+    "fills_rpm_cache",
     "follows",
     "holds",
     "invocation",
@@ -62,6 +67,7 @@ __all__ = [
     "package_values",
     "pip_install",
     "piped_from",
+    "removes_docker_clean",
     "run_commands",
     "shell_variables",
     "ships",
@@ -80,13 +86,15 @@ class Manager(NamedTuple):
     ``value_options`` are the options that take the next word as their value (``-o X``,
     ``--index-url URL``); ``installs`` the subcommands that install the packages named after
     them; with ``passes_on``, the words after ``--`` go to another program (gem hands them to
-    the extension build) and are neither options nor packages.
+    the extension build) and are neither options nor packages. ``aliases`` are the tool's own
+    short names of subcommands (``dnf in`` is ``dnf install``).
     """
 
     name: str
     value_options: frozenset[str]
     installs: frozenset[str]
     passes_on: bool = False
+    aliases: Mapping[str, str] = MappingProxyType({})
 
 
 def _options(text: str) -> frozenset[str]:
@@ -112,6 +120,23 @@ _PIP_VALUES = _options(
     "--resume-retries -d --dest --pip-args --suffix --preinstall --allow-external "
     "--allow-unverified"
 )
+
+# dnf's short names of its commands, from the "Aliases" of each command in dnf(8)
+# (https://man7.org/linux/man-pages/man8/dnf.8.html: install "in", reinstall "rei", upgrade
+# "up", distro-sync "dsync", downgrade "dg", group "grp", makecache "mc"). yum is dnf on RHEL 8
+# and later, where these work too; yum 3 rejects them, so reading them as yum's costs nothing.
+_DNF_ALIASES = MappingProxyType(
+    {
+        "in": "install",
+        "rei": "reinstall",
+        "up": "upgrade",
+        "dsync": "distro-sync",
+        "dg": "downgrade",
+        "grp": "group",
+        "mc": "makecache",
+    }
+)
+_RPM_INSTALLS = frozenset({"install", "groupinstall", "localinstall"})
 
 MANAGERS: Mapping[str, Manager] = {
     manager.name: manager
@@ -159,8 +184,8 @@ MANAGERS: Mapping[str, Manager] = {
             frozenset({"install", "i"}),
             passes_on=True,
         ),
-        Manager("yum", _YUM_VALUES, frozenset({"install", "groupinstall", "localinstall"})),
-        Manager("dnf", _YUM_VALUES, frozenset({"install", "groupinstall", "localinstall"})),
+        Manager("yum", _YUM_VALUES, _RPM_INSTALLS, aliases=_DNF_ALIASES),
+        Manager("dnf", _YUM_VALUES, _RPM_INSTALLS, aliases=_DNF_ALIASES),
         Manager("microdnf", _YUM_VALUES, frozenset({"install"})),
         Manager(
             "zypper",
@@ -206,7 +231,11 @@ class Invocation(NamedTuple):
 
     @property
     def subcommand(self) -> str | None:
-        return self.operands[0].value if self.operands else None
+        """The subcommand, by its full name where the tool has a short one (``dnf in``)."""
+        if not self.operands:
+            return None
+        value = self.operands[0].value
+        return MANAGERS[self.manager].aliases.get(value, value)
 
     @property
     def arguments(self) -> tuple[Word, ...]:
@@ -736,6 +765,11 @@ def _assigned(command: SimpleCommand, name: str) -> str | None:
 # Caches and clean-ups.
 
 APT_LISTS = "/var/lib/apt/lists"
+APT_ARCHIVES = "/var/cache/apt"
+# The official Debian and Ubuntu images configure apt to delete downloaded packages and its
+# binary caches after every run (DPkg::Post-Invoke, APT::Update::Post-Invoke) in this file;
+# Dockerfiles that cache-mount apt's directories remove it so that the mounts keep them.
+DOCKER_CLEAN = "/etc/apt/apt.conf.d/docker-clean"
 
 
 class Cache(NamedTuple):
@@ -753,19 +787,25 @@ class Cache(NamedTuple):
     cleaners: tuple[str, ...] = ()
 
 
-_RPM_CACHE = Cache(
-    ("/var/cache/yum", "/var/cache/dnf"),
+# yum is dnf on RHEL 8 and later (its `clean` empties /var/cache/dnf), so the two clean each
+# other's cache; dnf5 keeps it in /var/cache/libdnf5. microdnf has a cache of its own,
+# /var/cache/yum (libdnf's cachedir: rpm-software-management/microdnf issue 49), which a
+# `dnf clean` does not touch.
+_DNF_CACHE = Cache(
+    ("/var/cache/yum", "/var/cache/dnf", "/var/cache/libdnf5"),
     clean=(("clean",),),
-    cleaners=("yum", "dnf", "microdnf"),
+    cleaners=("yum", "dnf"),
 )
 CACHES: Mapping[str, Cache] = {
     "apt-get": Cache((APT_LISTS,), clean=(("dist-clean",),), cleaners=("apt-get", "apt")),
     "apk": Cache(
         ("/var/cache/apk", "/etc/apk/cache"), clean=(("cache", "clean"),), cleaners=("apk",)
     ),
-    "yum": _RPM_CACHE,
-    "dnf": _RPM_CACHE,
-    "microdnf": _RPM_CACHE,
+    "yum": _DNF_CACHE,
+    "dnf": _DNF_CACHE,
+    "microdnf": Cache(
+        ("/var/cache/yum", "/var/cache/libdnf5"), clean=(("clean",),), cleaners=("microdnf",)
+    ),
     "zypper": Cache(("/var/cache/zypp",), clean=(("clean",), ("cc",)), cleaners=("zypper",)),
     "pip": Cache(
         ("/root/.cache/pip",),
@@ -857,15 +897,94 @@ def _braces(word: str) -> list[str]:
     return [path for part in match.group(1).split(",") for path in _braces(head + part + tail)]
 
 
+# The yum/dnf/microdnf commands that download repository metadata and packages into the cache:
+# every transaction that installs or replaces packages, and makecache, whose purpose it is
+# (dnf(8); yum(8) of yum 3 for swap, update-to, groupupdate and localupdate).
+_RPM_FILLS = frozenset(
+    {
+        *_RPM_INSTALLS,
+        "reinstall",
+        "upgrade",
+        "update",
+        "upgrade-to",
+        "update-to",
+        "upgrade-minimal",
+        "update-minimal",
+        "localupdate",
+        "distro-sync",
+        "distribution-synchronization",
+        "downgrade",
+        "swap",
+        "groupupdate",
+        "groupupgrade",
+        "makecache",
+    }
+)
+_RPM_GROUP_FILLS = frozenset({"install", "upgrade", "update"})
+
+
+def fills_rpm_cache(read: Invocation) -> bool:
+    """Whether a yum, dnf or microdnf command leaves metadata and packages in the cache:
+    ``install`` and its kin, ``update``, ``swap``, ``makecache``, and the ``install`` or
+    ``upgrade`` of a ``group`` or ``module``."""
+    subcommand = read.subcommand
+    if subcommand in _RPM_FILLS:
+        return True
+    arguments = read.arguments
+    return (
+        subcommand in ("group", "groups", "module")
+        and bool(arguments)
+        and arguments[0].value in _RPM_GROUP_FILLS
+    )
+
+
 def cache_mount_targets(instruction: Instruction) -> tuple[str, ...]:
-    """The targets of a RUN's ``--mount=type=cache,target=…`` flags."""
-    return tuple(cache_targets(instruction, None))
+    """The targets of a RUN's cache and tmpfs mounts (``--mount=type=cache,target=…``):
+    what is written under them stays out of the layer."""
+    return (*cache_targets(instruction, None), *_tmpfs_targets(instruction))
+
+
+def _tmpfs_targets(instruction: Instruction) -> Iterator[str]:
+    for flag in instruction.flags:
+        if flag.name != "mount" or not flag.value:
+            continue
+        options = dict(part.partition("=")[::2] for part in flag.value.split(","))
+        target = options.get("target") or options.get("dst") or options.get("destination")
+        if options.get("type") == "tmpfs" and target and target.startswith("/"):
+            yield posixpath.normpath(target)
 
 
 def cache_mounted(instruction: Instruction, manager: str, extra: Iterable[str] = ()) -> bool:
     """Whether a cache mount of the RUN holds ``manager``'s cache (see :func:`holds`)."""
     extra = tuple(extra)
     return any(holds(target, manager, extra) for target in cache_mount_targets(instruction))
+
+
+def removes_docker_clean(command: SimpleCommand) -> bool:
+    """Whether ``command`` deletes apt's ``docker-clean`` configuration (:data:`DOCKER_CLEAN`)."""
+    words = unwrap(command.words)
+    if not words or _program(words[0].value) != "rm":
+        return False
+    return any(_normal(word.value) == DOCKER_CLEAN for word in words[1:])
+
+
+def cleans_apt_archives(command: SimpleCommand) -> bool:
+    """Whether ``command`` empties apt's package archive: ``apt-get clean`` or a removal."""
+    words = unwrap(command.words)
+    if not words:
+        return False
+    read = invocation(command)
+    if read is not None and read.manager in ("apt-get", "apt"):
+        return read.subcommand in ("clean", "dist-clean")
+    if _program(words[0].value) != "rm":
+        return False
+    for word in words[1:]:
+        path = _normal(word.value)
+        if path not in ("/", "") and (APT_ARCHIVES + "/").startswith(path + "/"):
+            return True
+        if path.startswith(APT_ARCHIVES + "/archives"):
+            return True
+    return False
 
 
 def uncleaned(
