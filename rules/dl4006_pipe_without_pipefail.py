@@ -111,8 +111,14 @@ def _exec_form_script(instruction: Instruction) -> Argument | None:
 
 
 def _pipe_span(pipeline: tuple[SimpleCommand, ...]) -> Span:
-    first, last = pipeline[0].span, pipeline[-1].span
-    return Span(first.line, first.column, last.end_line, last.end_column)
+    """From the earliest command's start to the latest command's end.
+
+    Usually the first and the last command, but a broken script (an unterminated heredoc whose
+    delimiter the shell grammar reads as a later command) can map them out of order.
+    """
+    start = min((command.span.line, command.span.column) for command in pipeline)
+    end = max((command.span.end_line, command.span.end_column) for command in pipeline)
+    return Span(start[0], start[1], end[0], end[1])
 
 
 def _describe(pipeline: tuple[SimpleCommand, ...]) -> str:
