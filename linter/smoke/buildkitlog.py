@@ -87,6 +87,12 @@ class BuildkitLog:
         return [vertex.step for vertex in ordered if vertex.step is not None]
 
     @property
+    def running_steps(self) -> list[BuildStep]:
+        """The steps started and not yet done (read before :meth:`finish` closes them)."""
+        ordered = sorted(self._vertices.values(), key=lambda vertex: vertex.number)
+        return [v.step for v in ordered if v.step is not None and not v.done]
+
+    @property
     def failed(self) -> _Vertex | None:
         """The vertex that failed: the first to report an error of its own (parallel vertices
         that BuildKit cancelled because of it report "context canceled" after it)."""
