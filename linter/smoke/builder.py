@@ -11,6 +11,7 @@ message for exit 2: the lines that need BuildKit and how to get it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +31,8 @@ HOW_TO_GET_BUILDKIT = (
     "docker-buildx-plugin; Docker Desktop has it), or put a docker CLI older than 23.0 with "
     "BuildKit built in (Debian bookworm's docker.io) on PATH or in $DLINT_DOCKER"
 )
+
+_PARSE_ERROR = re.compile(r"dockerfile parse error line (\d+)")
 
 
 class BuilderUnavailable(Exception):
@@ -94,6 +97,24 @@ def choose_builder(requested: str, dockerfile: Path, search: Callable[[], Search
             f"a BuildKit build{_rejected(found.rejected)}. To get BuildKit: {HOW_TO_GET_BUILDKIT}"
         )
     return BuilderChoice(CLASSIC)
+
+
+def frontend_explanation(error: str, dockerfile: Path) -> str | None:
+    """Why BuildKit's Dockerfile frontend refused the file, when the error is a parse error at
+    or just after a BuildKit-only line (a heredoc's body reads as an unknown instruction): the
+    frontend built into the engine is older than that syntax."""
+    match = _PARSE_ERROR.search(error)
+    if not match:
+        return None
+    before = [item for item in buildkit_lines(dockerfile) if item.line <= int(match[1])]
+    if not before:
+        return None
+    return (
+        f"{before[-1]} needs a newer Dockerfile frontend than the one built into this engine "
+        "(engines before Docker 23.0 know neither COPY --link nor heredocs): upgrade the "
+        "engine, or put `# syntax=docker/dockerfile:1` on the first line so that BuildKit "
+        "pulls a current frontend (this needs a registry)."
+    )
 
 
 def _listed(lines: Sequence[BuildkitLine]) -> str:

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from .artifacts import expected_artifacts, missing_artifacts
 from .build import build_image
 from .buildcontext import ContextUnreadable, context_archive
+from .builder import frontend_explanation
 from .buildkit import build_with_cli
 from .cleanup import HeldSignals, Resources, Terminated, signals_held, signals_raise
 from .container import (
@@ -229,6 +230,7 @@ class _Run:
         self.phase = "removal of what earlier runs left"
         self.report.notes.extend(sweep(self.client, self.engine.address))
         self.resources.remember_existing_images(self.client)
+        options = self.options
         build = self.build()
         self.report.build = build
         if not build.ok or build.image_id is None:
@@ -236,9 +238,8 @@ class _Run:
                 raise EngineLost("the build stream ended")
             self.report.build_explanation = explain_build_failure(
                 build.error or "", build.failed_step, build.steps
-            )
+            ) or frontend_explanation(build.error or "", options.dockerfile)
             return
-        options = self.options
         if options.keep:
             self.client.tag(build.image_id, KEPT_REPOSITORY, self.run_id)
             self.resources.kept_image = build.image_id
