@@ -11,7 +11,8 @@ Its progress (plain or rawjson, see :mod:`buildkitlog`) is read in a worker thre
 over through a queue, as in :mod:`build`: the main thread refreshes the progress display,
 notices the deadline and receives signals. Whatever ends the build, the process group is
 stopped (SIGINT, which makes the CLI cancel the build on the engine, then SIGKILL), an image the
-build wrote is registered for cleanup, and the temporary directory is removed.
+build wrote is registered for cleanup, and the temporary directory is removed. On Linux the CLI
+also gets SIGINT when dlint dies without a chance to stop it (SIGKILL).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import queue
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -76,6 +78,7 @@ def build_with_cli(
                 stdout=subprocess.PIPE,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
+                preexec_fn=_stop_with_parent if sys.platform == "linux" else None,
             )
         except OSError as cannot_run:
             problem = f"cannot run {cli.path}: {cannot_run.strerror or cannot_run}"
@@ -187,6 +190,15 @@ def stop_process_group(process: subprocess.Popen[bytes]) -> None:
     process.wait()
     if process.stdout is not None:
         process.stdout.close()
+
+
+def _stop_with_parent() -> None:
+    """In the child, before the CLI starts: SIGINT when dlint dies (even of SIGKILL), so that
+    no build goes on without anyone to clean up after it (Linux's PR_SET_PDEATHSIG)."""
+    import ctypes
+
+    pr_set_pdeathsig = 1
+    ctypes.CDLL(None).prctl(pr_set_pdeathsig, signal.SIGINT)
 
 
 def _read_lines(stream: IO[bytes], lines: queue.Queue[object]) -> None:
