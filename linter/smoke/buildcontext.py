@@ -10,6 +10,7 @@ temporary file (gone with the process, whatever ends it), and a file dlint canno
 
 from __future__ import annotations
 
+import os
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -47,6 +48,29 @@ def context_archive(context: Path, dockerfile: Path) -> Iterator[ContextArchive]
         except OSError as error:
             raise ContextUnreadable(_describe(error)) from None
         yield ContextArchive(handle, str(name))
+
+
+def check_context_readable(context: Path, dockerfile: Path) -> None:
+    """What :func:`context_archive` checks, without making the archive: for BuildKit, whose
+    CLI sends the context itself and would report an unreadable file as a failed build.
+
+    Every file and directory the archive would hold (``.dockerignore`` applied) must be
+    readable; :class:`ContextUnreadable` otherwise.
+    """
+    from docker.utils.build import exclude_paths
+
+    root = context.resolve()
+    name = os.path.relpath(dockerfile.resolve(), root)
+    try:
+        for relative in sorted(exclude_paths(str(root), _dockerignore(context) or [], name)):
+            path = root / relative
+            if path.is_dir() and not path.is_symlink():
+                with os.scandir(path):
+                    pass
+            elif path.is_file() and not path.is_symlink():
+                path.open("rb").close()
+    except OSError as error:
+        raise ContextUnreadable(_describe(error)) from None
 
 
 def _dockerignore(context: Path) -> list[str] | None:

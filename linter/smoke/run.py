@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from .artifacts import expected_artifacts, missing_artifacts
 from .build import build_image
-from .buildcontext import ContextUnreadable, context_archive
+from .buildcontext import ContextUnreadable, check_context_readable, context_archive
 from .builder import frontend_explanation
 from .buildkit import build_with_cli
 from .cleanup import HeldSignals, Resources, Terminated, signals_held, signals_raise
@@ -252,6 +252,8 @@ class _Run:
         options = self.options
         cli = self.builder.cli if self.builder else None
         if cli is not None:
+            self.phase = "build context"
+            check_context_readable(options.context, options.dockerfile)
             self.phase = "build"
             deadline = time.monotonic() + options.timeout
             return build_with_cli(
