@@ -34,6 +34,8 @@ FIRST_BUILDX_WITH_RAWJSON = (0, 13)
 PROBE_TIMEOUT = 15.0
 OVERRIDE = "DLINT_DOCKER"
 _VERSION = re.compile(r"v?(\d+)\.(\d+)")
+# docker --version: "Docker version 20.10.24+dfsg1, build 297e128".
+_CLIENT_VERSION = re.compile(r"version (\d+\.\d+[^\s,]*)")
 
 
 @dataclass(frozen=True)
@@ -113,26 +115,24 @@ def _probe(path: str, environment: Mapping[str, str]) -> tuple[DockerCli | None,
     """The CLI at ``path`` if it can build with BuildKit, else why not."""
     env = dict(environment)
     env.pop("DOCKER_BUILDKIT", None)
-    buildx = _output([path, "buildx", "version"], env, failure_counts=False)
+    buildx = _output([path, "buildx", "version"], env)
     if buildx is not None and (match := _VERSION.search(buildx)):
         numbers = (int(match[1]), int(match[2]))
         progress = "rawjson" if numbers >= FIRST_BUILDX_WITH_RAWJSON else "plain"
         return DockerCli(path, BUILDX, f"buildx {match[0]}", progress), ""
-    client = _output([path, "version", "--format", "{{.Client.Version}}"], env, True)
-    if client is None or not (match := _VERSION.search(client)):
-        return None, "does not run (docker version gave no client version)"
-    if int(match[1]) >= FIRST_CLI_WITHOUT_BUILTIN:
-        return None, f"CLI {client.strip()} without the buildx plugin"
-    return DockerCli(path, BUILTIN, f"CLI {client.strip()}", "plain"), ""
+    client = _output([path, "--version"], env)
+    found = _CLIENT_VERSION.search(client or "")
+    if found is None:
+        return None, "does not run (docker --version gave no version)"
+    version = found[1]
+    if int(version.split(".")[0]) >= FIRST_CLI_WITHOUT_BUILTIN:
+        return None, f"CLI {version} without the buildx plugin"
+    return DockerCli(path, BUILTIN, f"CLI {version}", "plain"), ""
 
 
-def _output(command: list[str], env: Mapping[str, str], failure_counts: bool) -> str | None:
-    """What the command printed on stdout when it succeeded; None otherwise.
-
-    ``docker version`` exits 1 when the engine does not answer, yet prints the client's
-    version: with ``failure_counts`` the output of a failed command counts when it holds a
-    version.
-    """
+def _output(command: list[str], env: Mapping[str, str]) -> str | None:
+    """What the command printed on stdout when it succeeded; None otherwise. Neither
+    ``docker --version`` nor ``docker buildx version`` asks the engine anything."""
     try:
         done = subprocess.run(
             command,
@@ -145,6 +145,4 @@ def _output(command: list[str], env: Mapping[str, str], failure_counts: bool) ->
         )
     except (OSError, subprocess.TimeoutExpired):
         return None
-    if done.returncode == 0 or (failure_counts and _VERSION.search(done.stdout or "")):
-        return done.stdout
-    return None
+    return done.stdout if done.returncode == 0 else None

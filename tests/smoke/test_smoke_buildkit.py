@@ -205,7 +205,10 @@ def test_without_a_buildkit_cli_a_mount_file_exits_2_saying_how_to_get_it(
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     stand_in = bin_dir / "docker"
-    stand_in.write_text('#!/bin/sh\n[ "$1" = version ] && echo 28.2.2 && exit 0\nexit 1\n')
+    stand_in.write_text(
+        '#!/bin/sh\n[ "$1" = --version ] && echo "Docker version 28.2.2, build e6534b4" && exit 0'
+        "\nexit 1\n"
+    )
     stand_in.chmod(0o755)
     write(app, BUSYBOX_BASE + "RUN --mount=type=cache,target=/cache echo hi\n" + SERVE)
     env = {"PATH": str(bin_dir), "DLINT_DOCKER": ""}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import re
 import stat
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from dockerfile_dlint.smoke.builder import (
     choose_builder,
 )
 from dockerfile_dlint.smoke.buildkitlog import BuildkitLog
+from dockerfile_dlint.smoke.buildsecrets import BuildSecret
 from dockerfile_dlint.smoke.dockercli import (
     BUILDX,
     BUILTIN,
@@ -27,6 +29,14 @@ from dockerfile_dlint.smoke.dockercli import (
     Search,
     cli_environment,
     find_buildkit_cli,
+)
+from dockerfile_dlint.smoke.redact import Redactor
+from dockerfile_dlint.smoke.secretpolicy import build_secret_values
+from dockerfile_dlint.smoke.settings import (
+    CommandLine,
+    SmokeOptions,
+    SmokeUsageError,
+    resolve_options,
 )
 
 STREAMS = Path(__file__).with_name("streams")
@@ -173,7 +183,7 @@ def test_escape_codes_in_output_are_made_printable() -> None:
 
 
 def fake_cli(directory: Path, client: str, buildx: str | None) -> Path:
-    """A stand-in ``docker`` that answers ``version`` and (with ``buildx``) ``buildx version``."""
+    """A stand-in ``docker`` that answers ``--version`` and (with ``buildx``) ``buildx version``."""
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / "docker"
     buildx_answer = f'echo "github.com/docker/buildx {buildx} 1a2b3c"; exit 0' if buildx else (
@@ -182,7 +192,7 @@ def fake_cli(directory: Path, client: str, buildx: str | None) -> Path:
     path.write_text(
         "#!/bin/sh\n"
         f'if [ "$1" = buildx ]; then {buildx_answer}; fi\n'
-        f'if [ "$1" = version ]; then echo "{client}"; exit 1; fi\n'
+        f'if [ "$1" = --version ]; then echo "Docker version {client}, build 1a2b3c4"; exit 0; fi\n'
         "exit 3\n"
     )
     path.chmod(path.stat().st_mode | stat.S_IXUSR)
@@ -221,7 +231,7 @@ def test_no_capable_cli_says_why_each_one_was_passed_over(tmp_path: Path) -> Non
     assert found.cli is None
     assert found.rejected == (
         f"{new}: CLI 25.0.3 without the buildx plugin",
-        f"{broken}: does not run (docker version gave no client version)",
+        f"{broken}: does not run (docker --version gave no version)",
     )
 
 
@@ -328,3 +338,83 @@ def test_no_buildkit_for_a_file_that_needs_it_says_how_to_get_it(
 def test_buildkit_forced_without_a_cli_is_refused_even_for_a_classic_file(tmp_path: Path) -> None:
     with pytest.raises(BuilderUnavailable, match="--builder buildkit was asked for"):
         choose_builder("buildkit", dockerfile(tmp_path, CLASSIC_FILE), lambda: Search(None))
+
+
+# --- settings: builder, secrets, platform ---------------------------------------------------
+
+
+def resolve(tmp_path: Path, table: dict[str, object], **given: object) -> SmokeOptions:
+    (tmp_path / "Dockerfile").write_text("FROM scratch\n")
+    cli = CommandLine(context=str(tmp_path), **given)  # type: ignore[arg-type]
+    return resolve_options(cli, table, tmp_path, "pyproject.toml: tool.dlint.smoke")
+
+
+def test_builder_secrets_and_platform_from_config_and_command_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "token.txt").write_text("s3cret-from-file\n")
+    monkeypatch.setenv("NPM_TOKEN", "npm-token-value")
+    table = {
+        "builder": "buildkit",
+        "platform": "linux/arm64",
+        "secrets": ["id=token,src=token.txt", "id=npm,env=NPM_TOKEN"],
+    }
+    options = resolve(tmp_path, table)
+    assert (options.builder, options.platform) == ("buildkit", "linux/arm64")
+    assert options.secrets == (
+        BuildSecret("token", file=tmp_path / "token.txt"),  # relative to the config file
+        BuildSecret("npm", env="NPM_TOKEN"),
+    )
+    overridden = resolve(
+        tmp_path, table, builder="classic", secret=("id=npm,type=env,src=NPM_TOKEN",)
+    )
+    assert overridden.builder == "classic"
+    assert [s.id for s in overridden.secrets] == ["token", "npm"]
+    assert overridden.secrets[1].value() == "npm-token-value"
+    assert resolve(tmp_path, {}).builder == "auto"
+
+
+def test_a_bare_secret_id_reads_the_variable_of_that_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GITHUB_TOKEN", "ghp-value")
+    [secret] = resolve(tmp_path, {}, secret=("id=GITHUB_TOKEN",)).secrets
+    assert secret == BuildSecret("GITHUB_TOKEN", env="GITHUB_TOKEN")
+    assert secret.value() == "ghp-value"
+
+
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [
+        ("token", "--secret: expected id=NAME[,src=FILE|,env=VAR], got 'token'"),
+        ("src=a.txt", "--secret: 'src=a.txt' has no id=NAME"),
+        ("id=a,src=x,env=Y", "gives both src and env"),
+        ("id=a,mode=0400", "--secret: unknown field 'mode'"),
+        ("id=a,type=ssh", "type must be file or env"),
+        ("id=a,src=missing.txt", "--secret id=a: cannot read missing.txt: No such file"),
+        ("id=a,env=DLINT_UNSET_VARIABLE", "the environment variable DLINT_UNSET_VARIABLE is not"),
+    ],
+)
+def test_a_bad_secret_is_a_usage_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, spec: str, message: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("DLINT_UNSET_VARIABLE", raising=False)
+    with pytest.raises(SmokeUsageError, match=re.escape(message)):
+        resolve(tmp_path, {}, secret=(spec,))
+
+
+def test_bad_builder_and_secrets_in_the_config_name_the_key(tmp_path: Path) -> None:
+    with pytest.raises(SmokeUsageError, match=r"smoke\.builder: must be one of auto, buildkit"):
+        resolve(tmp_path, {"builder": "kaniko"})
+    with pytest.raises(SmokeUsageError, match=r"smoke\.secrets: must be a list of id=NAME"):
+        resolve(tmp_path, {"secrets": "id=a"})
+
+
+def test_build_secret_values_are_masked_with_and_without_their_newline(tmp_path: Path) -> None:
+    secret_file = tmp_path / "token"
+    secret_file.write_text("file-secret-value\n")
+    found = build_secret_values([BuildSecret("token", file=secret_file)])
+    redact = Redactor.for_values(secret.value for secret in found)
+    assert redact("token=file-secret-value.") == "token=***."
+    assert {secret.name for secret in found} == {"secret token"}
