@@ -54,15 +54,18 @@ def check_context_readable(context: Path, dockerfile: Path) -> None:
     """What :func:`context_archive` checks, without making the archive: for BuildKit, whose
     CLI sends the context itself and would report an unreadable file as a failed build.
 
-    Every file and directory the archive would hold (``.dockerignore`` applied) must be
-    readable; :class:`ContextUnreadable` otherwise.
+    Every file and directory BuildKit would send must be readable; :class:`ContextUnreadable`
+    otherwise. BuildKit reads ``<Dockerfile>.dockerignore`` beside the Dockerfile in place of
+    the context's ``.dockerignore`` when there is one.
     """
     from docker.utils.build import exclude_paths
 
     root = context.resolve()
     name = os.path.relpath(dockerfile.resolve(), root)
+    own = dockerfile.with_name(dockerfile.name + DOCKERIGNORE)
+    patterns = _ignore_patterns(own) if own.is_file() else _dockerignore(context)
     try:
-        for relative in sorted(exclude_paths(str(root), _dockerignore(context) or [], name)):
+        for relative in sorted(exclude_paths(str(root), patterns or [], name)):
             path = root / relative
             if path.is_dir() and not path.is_symlink():
                 with os.scandir(path):
@@ -78,6 +81,10 @@ def _dockerignore(context: Path) -> list[str] | None:
     path = context / DOCKERIGNORE
     if not path.exists():
         return None
+    return _ignore_patterns(path)
+
+
+def _ignore_patterns(path: Path) -> list[str]:
     lines = [line.strip() for line in path.read_text().splitlines()]
     return [line for line in lines if line and not line.startswith("#")]
 

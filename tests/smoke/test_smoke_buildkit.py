@@ -156,6 +156,24 @@ def test_copy_chmod_makes_the_entrypoint_executable(docker_client: Any, app: Pat
     assert run.report["health"]["status"] == 200
 
 
+def test_a_dockerfile_specific_dockerignore_replaces_the_contexts(
+    docker_client: Any, app: Path
+) -> None:
+    (app / "private.txt").write_text("kept out by app.Dockerfile.dockerignore\n")
+    (app / "notes.txt").write_text("only .dockerignore names it, which BuildKit skips here\n")
+    (app / ".dockerignore").write_text("notes.txt\n")
+    (app / "app.Dockerfile.dockerignore").write_text("private.txt\n")
+    dockerfile = write(
+        app,
+        BUSYBOX_BASE + "COPY . /ctx\nRUN test ! -e /ctx/private.txt && test -e /ctx/notes.txt\n"
+        "COPY www /www\n" + SERVE,
+        "app.Dockerfile",
+    )
+    run = smoke(str(app), "--no-config", "-f", str(dockerfile), "--format", "json", cwd=app.parent)
+    assert run.code == 0, run.output
+    assert run.report["build"]["builder"] == "buildkit"
+
+
 def test_target_builds_up_to_the_stage_and_not_the_later_one(docker_client: Any, app: Path) -> None:
     write(
         app,
