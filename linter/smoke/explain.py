@@ -27,7 +27,7 @@ _DOWNLOAD = re.compile(
     r"|Could not resolve ['\"]?[\w.-]+|Temporary failure resolving"
 )
 _NOT_FOUND = re.compile(r"(?:^|[\s:])(?P<name>[\w.+-]+): (?:command )?not found\s*$")
-_BUILDKIT_ONLY = re.compile(r"requires BuildKit|unknown flag: (?:mount|chmod|link)", re.IGNORECASE)
+_BUILDKIT_ONLY = re.compile(r"requires BuildKit|unknown flag: (?:mount|chmod|link)")
 _PULL = re.compile(r"pull access denied|manifest unknown|repository does not exist")
 
 

@@ -316,3 +316,32 @@ def test_the_buildx_path_through_a_stand_in_cli(
     assert args[args.index("--build-arg") + 1] == "APP"  # the value goes by the environment
     assert "from-buildx" not in " ".join(args) and call["env"] == {"APP": "from-buildx"}
     assert "--iidfile" in args and args[-1] == str(app)
+
+
+def test_a_copy_of_what_a_stage_never_produced_is_explained_with_buildkit(
+    docker_client: Any, context_of: Any
+) -> None:
+    """BuildKit 0.8 names the first missing part of the source (/root); the explanation
+    names the COPY's source (/root/.cache)."""
+    context = context_of("copy-missing")
+    run = smoke(str(context), "--no-config", cwd=context.parent)
+    assert run.code == 1, run.output
+    out = run.stdout
+    assert "build failed at step runtime 2/2 (COPY --from=builder /root/.cache /root/.cache)" in out
+    assert "Why: the stage `builder` never produced /root/.cache" in out
+
+
+def test_copy_link_on_this_engines_frontend_is_explained(docker_client: Any, app: Path) -> None:
+    """The engine's built-in frontend (BuildKit 0.8 in 20.10) does not know COPY --link; a
+    newer engine builds it. Either way the run must say something true."""
+    write(app, BUSYBOX_BASE + "COPY --link www /www\n" + SERVE)
+    run = smoke(str(app), "--no-config", "--format", "json", cwd=app.parent)
+    report = run.report
+    if run.code == 0:  # an engine of Docker 23 or later
+        assert report["build"]["ok"] is True
+        return
+    assert run.code == 1, run.output
+    assert "Unknown flag: link" in report["reasons"][0]
+    assert report["build"]["explanation"].startswith(
+        "line 4: COPY --link needs a newer Dockerfile frontend than the one built into this engine"
+    )

@@ -19,6 +19,7 @@ from dockerfile_dlint.smoke.builder import (
     BuilderUnavailable,
     buildkit_lines,
     choose_builder,
+    frontend_explanation,
 )
 from dockerfile_dlint.smoke.buildkitlog import BuildkitLog
 from dockerfile_dlint.smoke.buildsecrets import BuildSecret
@@ -418,3 +419,21 @@ def test_build_secret_values_are_masked_with_and_without_their_newline(tmp_path:
     redact = Redactor.for_values(secret.value for secret in found)
     assert redact("token=file-secret-value.") == "token=***."
     assert {secret.name for secret in found} == {"secret token"}
+
+
+def test_a_frontend_parse_error_after_a_buildkit_line_is_explained(tmp_path: Path) -> None:
+    log, _ = read("builtin-plain-frontend-error.txt")
+    assert log.error is not None
+    link = dockerfile(tmp_path, "FROM scratch\nCOPY --link busybox /bin/busybox\n")
+    explained = frontend_explanation(log.error, link)
+    assert explained is not None
+    assert explained.startswith("line 2: COPY --link needs a newer Dockerfile frontend")
+    heredoc = dockerfile(tmp_path, "FROM scratch\nRUN <<EOF\necho hi\nEOF\n")
+    body_error = "dockerfile parse error line 3: unknown instruction: ECHO"
+    assert str(frontend_explanation(body_error, heredoc)).startswith("line 2: RUN with a heredoc")
+    typo = dockerfile(tmp_path, "FROM scratch\nRUNN echo\nRUN --mount=type=cache,target=/c x\n")
+    assert (
+        frontend_explanation("dockerfile parse error line 2: unknown instruction: RUNN", typo)
+        is None
+    )
+    assert frontend_explanation("exit code: 1", link) is None
