@@ -51,6 +51,12 @@ class CannotRun(click.ClickException):
     help="Mask this env or build-arg value in all output (names like API_KEY always are).",
 )
 @click.option("--memory", metavar="SIZE", help="Memory limit of the container (e.g. 512m).")
+@click.option("--cpus", metavar="N", help="CPU limit of the container (e.g. 0.5, 1).")
+@click.option(
+    "--platform-profile",
+    metavar="NAME",
+    help="Boot as the platform would: cloud-run, kubernetes or local [local].",
+)
 @click.option("--network", metavar="NAME", help="Join this existing Docker network.")
 @click.option("--health", metavar="PATH", help="Health path [/health].")
 @click.option("--startup-budget", metavar="DURATION", help="Time to listen and be healthy [10s].")
@@ -98,6 +104,7 @@ def _run(cli: CommandLine, config_file: str | None, no_config: bool, no_color: b
     from .builder import BuilderUnavailable, choose_builder
     from .dockercli import find_buildkit_cli
     from .engine import EngineUnreachable, connect
+    from .limits import check_cpus
     from .progress import build_progress
     from .run import check_network, run_smoke
     from .settings import SmokeUsageError, resolve_options
@@ -110,6 +117,7 @@ def _run(cli: CommandLine, config_file: str | None, no_config: bool, no_color: b
     try:
         engine = connect()
         check_network(engine, options.network)
+        check_cpus(engine.client, options.cpus)
         builder = choose_builder(options.builder, options.dockerfile, find_buildkit_cli)
     except (EngineUnreachable, BuilderUnavailable) as error:
         raise CannotRun(str(error)) from None

@@ -1,5 +1,6 @@
-"""Create and start the container the way a platform such as Cloud Run would: $PORT set, the
-user's environment, an optional memory limit, nothing more.
+"""Create and start the container the way a platform such as Cloud Run would: $PORT set (unless
+the platform sets none), the user's environment, the profile's CPU and memory limits and user
+(:mod:`profiles`), nothing more.
 
 The container runs the user's own image with no more than the engine's defaults: never
 privileged, no capability added, no bind mount (the Docker socket least of all), the default
@@ -69,10 +70,14 @@ def create_container(
         # No swap beyond the limit, as on Cloud Run: an app over its memory is killed, not slowed.
         mem_limit=memory,
         memswap_limit=memory,
+        # --cpus: the engine turns NanoCpus into a CFS quota, as Cloud Run and Kubernetes do.
+        nano_cpus=round(options.cpus * 1e9) if options.cpus else None,
     )
+    port_variable = {"PORT": str(port)} if options.port_variable else {}
     created = client.create_container(
         image,
-        environment={**options.env, "PORT": str(port)},
+        environment={**options.env, **port_variable},
+        user=options.user,
         ports=[port] if mode == "published" else None,
         host_config=host_config,
         labels={RUN_LABEL: run_id},

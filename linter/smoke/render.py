@@ -83,6 +83,8 @@ def _details(report: SmokeReport, line: Callable[[str, str], None]) -> None:
         line("Last log lines:", "bold")
         for text in report.log_tail:
             line(f"  {text}", "dim")
+    if report.budget_warning:
+        line(f"warning: {report.budget_warning}", "yellow")
     for note in report.notes:
         line(f"note: {note}", "dim")
     if report.kept_image:
@@ -97,6 +99,10 @@ def _summary_rows(report: SmokeReport) -> list[tuple[str, str]]:
         rows.append(("Build", f"{outcome} ({_BUILDER_NAMES.get(build.builder, build.builder)})"))
         if build.image_size is not None:
             rows.append(("Image size", f"{build.image_size / 1_000_000:.1f} MB"))
+    if report.boot is not None:
+        rows.append(("Platform", report.boot.describe()))
+        if report.boot.applied is not None:
+            rows.append(("Limits applied", report.boot.applied.describe()))
     if startup is not None:
         budget = f"budget {report.budget:g} s, {startup.mode} probe"
         rows.append(("Time to listen", f"{_seconds(startup.listen_seconds)} ({budget})"))

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from .bootconditions import BootConditions, budget_warning
 from .build import BuildResult
 from .health import Health
 from .logs import LogLine, LogScan
@@ -41,6 +42,15 @@ class SmokeReport:
     log_tail: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     kept_image: str | None = None
+    boot: BootConditions | None = None
+
+    @property
+    def budget_warning(self) -> str | None:
+        """A warning when the app listened close to the end of its startup budget."""
+        startup = self.startup
+        if startup is None or startup.exit_code is not None:
+            return None
+        return budget_warning(startup.listen_seconds, self.budget)
 
     @property
     def ok(self) -> bool:
@@ -167,7 +177,9 @@ class SmokeReport:
                 "oom_killed": bool(startup and startup.oom_killed),
                 "endpoint": str(startup.endpoint) if startup and startup.endpoint else None,
                 "memory_limit": self.memory_limit,
+                "budget_warning": self.budget_warning,
             },
+            "platform": self.boot.to_json() if self.boot else None,
             "health": {
                 "path": self.health_path,
                 "status": health.status if health else None,

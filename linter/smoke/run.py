@@ -15,11 +15,12 @@ import secrets
 import signal
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .artifacts import expected_artifacts, missing_artifacts
+from .bootconditions import BootConditions
 from .build import build_image
 from .buildcontext import ContextUnreadable, check_context_readable, context_archive
 from .builder import frontend_explanation
@@ -34,6 +35,7 @@ from .container import (
 from .engine import EngineLost, engine_answers, wait_for_engine
 from .explain import explain_build_failure
 from .health import judge_health, sample_health
+from .limits import read_limits
 from .logs import scan_logs, tail
 from .observe import observe
 from .pending import manual_commands, record, sweep
@@ -210,6 +212,7 @@ class _Run:
         self.run_id = secrets.token_hex(6)
         self.report = SmokeReport(options.port, options.health_path, options.startup_budget)
         self.report.memory_limit = options.memory
+        self.report.boot = BootConditions.of(options)
         self.resources = Resources()
         self.phase = "start"
 
@@ -291,6 +294,8 @@ class _Run:
             return
         self.resources.add_container(container)
         report.notes.extend(self.redact(f"engine: {warning}") for warning in warnings)
+        if report.boot is not None:
+            report.boot = replace(report.boot, applied=read_limits(self.client, container))
         report.artifacts_checked = expected
         report.artifacts_missing = missing_artifacts(self.client, container, expected)
         self.boot(container, mode)

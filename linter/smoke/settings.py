@@ -10,10 +10,13 @@ Configuration paths are relative to the configuration file, command-line paths t
 current directory. The environment is read from ``env-file`` first, then ``env``, then
 ``--env``, the way ``docker run`` layers ``--env-file`` and ``--env``. ``secret-env`` names add
 up too: which values are secret is decided by :mod:`secretpolicy`.
+A platform profile (:mod:`profiles`) sits below both: its CPU and memory limits, port and
+startup budget apply where neither the command line nor the configuration gives one.
 """
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from collections.abc import Callable, Mapping
@@ -22,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from .buildsecrets import BuildSecret, SecretProblem, check_secrets, parse_secret
+from .profiles import DEFAULT_PROFILE, PROFILES, PlatformProfile
 
 FORMATS = ("text", "json")
 BUILDERS = ("auto", "buildkit", "classic")
@@ -46,6 +50,8 @@ _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmgt])?i?b?\s*$", re.IGNORECASE)
 _SIZE_UNITS = {None: 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30, "t": 1 << 40}
 # The engine refuses a memory limit under 6 MiB.
 MIN_MEMORY = 6 << 20
+# The engine refuses a CPU limit under 0.01 (docker run: "Range of CPUs is from 0.01 to N").
+MIN_CPUS = 0.01
 # A request line must stay one line of visible ASCII: no spaces, CR, LF or other controls.
 _HEALTH_PATH = re.compile(r"/[\x21-\x7e]*")
 _ENV_NAME = re.compile(r"[^\s=]+")
@@ -81,6 +87,8 @@ class CommandLine:
     builder: str | None = None
     secret: tuple[str, ...] = ()
     platform: str | None = None
+    cpus: str | None = None
+    platform_profile: str | None = None
 
 
 @dataclass(frozen=True)
@@ -93,6 +101,10 @@ class SmokeOptions:
     ``observe`` how long the container is watched once it answered healthy. ``builder`` is
     auto, buildkit or classic (see :mod:`builder`); ``secrets`` the build secrets for
     ``RUN --mount=type=secret``; ``platform`` is passed to the build as given.
+    ``profile`` is the platform profile the run boots under; ``cpus`` its CPU limit (None: no
+    limit), ``user`` the user the platform runs the image as (None: the image's own),
+    ``port_variable`` whether ``$PORT`` is set, ``profile_overrides`` the profile's values that
+    an option or configuration key replaced.
     """
 
     context: Path
@@ -116,6 +128,11 @@ class SmokeOptions:
     builder: str = "auto"
     secrets: tuple[BuildSecret, ...] = ()
     platform: str | None = None
+    cpus: float | None = None
+    profile: PlatformProfile = PROFILES[DEFAULT_PROFILE]
+    user: str | None = None
+    port_variable: bool = True
+    profile_overrides: tuple[str, ...] = ()
 
 
 # Each configuration key, with what it must be and a check of its TOML value.
@@ -142,6 +159,8 @@ CONFIG_KEYS: Mapping[str, tuple[str, Callable[[Any], bool]]] = {
     "builder": (f"one of {', '.join(BUILDERS)}", lambda v: v in BUILDERS),
     "secrets": ("a list of id=NAME[,src=FILE|,env=VAR]", lambda v: _is_str_list(v)),
     "platform": ("a platform such as linux/amd64", lambda v: isinstance(v, str)),
+    "cpus": ("a number of CPUs such as 0.5", lambda v: _is_duration_value(v)),
+    "platform-profile": (f"one of {', '.join(PROFILES)}", lambda v: v in PROFILES),
 }
 
 
@@ -154,6 +173,7 @@ def resolve_options(
     ``config_root`` is the directory configuration paths are relative to.
     """
     _check_table(table, where)
+    profile = _profile(cli.platform_profile, table)
     root = config_root or Path.cwd()
 
     def config_path(key: str) -> Path | None:
@@ -174,11 +194,11 @@ def resolve_options(
     env = dict(read_env_file(env_file)) if env_file else {}
     env.update(table.get("env", {}))
     env.update(parse_pairs(cli.env, "--env", from_environment=True))
-    if "PORT" in env:
+    if "PORT" in env and profile.port_variable:
         raise SmokeUsageError("set the port with --port (or port = … in the config), not as env")
     build_args = dict(table.get("build-args", {}))
     build_args.update(parse_pairs(cli.build_args, "--build-arg", from_environment=True))
-    port = cli.port if cli.port is not None else table.get("port", DEFAULTS["port"])
+    port = cli.port if cli.port is not None else table.get("port", profile.port or DEFAULTS["port"])
     if not 1 <= port <= 65535:
         raise SmokeUsageError(f"--port: {port} is not a TCP port (1-65535)")
     health = cli.health or table.get("health", DEFAULTS["health"])
@@ -201,7 +221,9 @@ def resolve_options(
         env=env,
         network=network,
         health_path=health,
-        startup_budget=_duration(cli.startup_budget, table, "startup-budget"),
+        startup_budget=_duration(
+            cli.startup_budget, table, "startup-budget", default=profile.startup_budget
+        ),
         timeout=_duration(cli.timeout, table, "timeout"),
         fail_on_log=_patterns([*table.get("fail-on-log", []), *cli.fail_on_log], "--fail-on-log"),
         expect_log=_patterns([*table.get("expect-log", []), *cli.expect_log], "--expect-log"),
@@ -209,11 +231,16 @@ def resolve_options(
         output_format=cli.output_format or table.get("format", DEFAULTS["format"]),
         probe=cli.probe or table.get("probe", DEFAULTS["probe"]),
         secret_names=_secret_names([*table.get("secret-env", []), *cli.secret_env]),
-        memory=_memory(cli.memory, table),
+        memory=_memory(cli.memory, table, profile.memory),
         observe=_duration(cli.observe, table, "observe", allow_zero=True),
         builder=cli.builder or table.get("builder", DEFAULTS["builder"]),
         secrets=_secrets(table.get("secrets", []), root, cli.secret),
         platform=cli.platform or table.get("platform"),
+        cpus=_cpus(cli.cpus, table, profile.cpus),
+        profile=profile,
+        user=profile.user,
+        port_variable=profile.port_variable,
+        profile_overrides=_overridden(cli, table, profile),
     )
 
 
@@ -246,6 +273,24 @@ def parse_memory(text: str | int, option: str) -> int:
     if size < MIN_MEMORY:
         raise SmokeUsageError(f"{option}: the engine needs at least 6m")
     return size
+
+
+def parse_cpus(text: str | float, option: str) -> float:
+    """A CPU limit as ``docker run --cpus`` takes it (``0.5``, ``2``), checked against the
+    engine's minimum so that a bad value is exit 2, not a refused container."""
+    if isinstance(text, bool):
+        text = str(text)
+    try:
+        cpus = float(text)
+    except ValueError:
+        raise SmokeUsageError(
+            f"{option}: {text!r} is not a number of CPUs (such as 0.5, 1, 2)"
+        ) from None
+    if not math.isfinite(cpus) or cpus <= 0:
+        raise SmokeUsageError(f"{option}: must be a positive number of CPUs (such as 0.5, 1)")
+    if cpus < MIN_CPUS:
+        raise SmokeUsageError(f"{option}: the engine needs at least {MIN_CPUS:g}")
+    return cpus
 
 
 def format_size(size: int) -> str:
@@ -299,18 +344,58 @@ def _check_table(table: Mapping[str, Any], where: str) -> None:
 
 
 def _duration(
-    given: str | None, table: Mapping[str, Any], key: str, allow_zero: bool = False
+    given: str | None,
+    table: Mapping[str, Any],
+    key: str,
+    allow_zero: bool = False,
+    default: float | None = None,
 ) -> float:
     if given is not None:
         return parse_duration(given, f"--{key}", allow_zero)
-    return parse_duration(table.get(key, DEFAULTS[key]), key, allow_zero)
+    fallback = DEFAULTS[key] if default is None else default
+    return parse_duration(table.get(key, fallback), key, allow_zero)
 
 
-def _memory(given: str | None, table: Mapping[str, Any]) -> int | None:
+def _memory(given: str | None, table: Mapping[str, Any], default: int | None) -> int | None:
     if given is not None:
         return parse_memory(given, "--memory")
     value = table.get("memory")
-    return None if value is None else parse_memory(value, "memory")
+    return default if value is None else parse_memory(value, "memory")
+
+
+def _cpus(given: str | None, table: Mapping[str, Any], default: float | None) -> float | None:
+    if given is not None:
+        return parse_cpus(given, "--cpus")
+    value = table.get("cpus")
+    return default if value is None else parse_cpus(value, "cpus")
+
+
+def _profile(given: str | None, table: Mapping[str, Any]) -> PlatformProfile:
+    name = given if given is not None else table.get("platform-profile", DEFAULT_PROFILE)
+    if name not in PROFILES:
+        raise SmokeUsageError(
+            f"--platform-profile: unknown profile {name!r} (known: {', '.join(PROFILES)})"
+        )
+    return PROFILES[name]
+
+
+def _overridden(
+    cli: CommandLine, table: Mapping[str, Any], profile: PlatformProfile
+) -> tuple[str, ...]:
+    """The profile's values that an option or a configuration key replaced."""
+    given = {
+        "cpus": cli.cpus is not None or "cpus" in table,
+        "memory": cli.memory is not None or "memory" in table,
+        "port": cli.port is not None or "port" in table,
+        "startup-budget": cli.startup_budget is not None or "startup-budget" in table,
+    }
+    values = {
+        "cpus": profile.cpus,
+        "memory": profile.memory,
+        "port": profile.port,
+        "startup-budget": profile.startup_budget,
+    }
+    return tuple(key for key, value in values.items() if value is not None and given[key])
 
 
 def _secret_names(names: list[str]) -> frozenset[str]:
