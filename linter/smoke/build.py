@@ -149,6 +149,7 @@ def _start_build(
         dockerfile=archive.dockerfile,
         target=options.target,
         buildargs=dict(options.build_args),
+        platform=options.platform,
         rm=True,
         forcerm=True,
         decode=True,

@@ -83,7 +83,8 @@ def choose_builder(requested: str, dockerfile: Path, search: Callable[[], Search
     if requested == CLASSIC:
         if needs:
             raise BuilderUnavailable(
-                f"--builder classic cannot build {dockerfile}: {_listed(needs)} need BuildKit; "
+                f"--builder classic cannot build {dockerfile}: {_listed(needs)} "
+                f"{_need(needs)} BuildKit; "
                 'drop --builder classic (or set builder = "auto") to build with BuildKit'
             )
         return BuilderChoice(CLASSIC)
@@ -91,7 +92,11 @@ def choose_builder(requested: str, dockerfile: Path, search: Callable[[], Search
     if found.cli is not None:
         return BuilderChoice(BUILDKIT, found.cli)
     if requested == BUILDKIT or needs:
-        why = f"{_listed(needs)} need BuildKit" if needs else "--builder buildkit was asked for"
+        why = (
+            f"{_listed(needs)} {_need(needs)} BuildKit"
+            if needs
+            else "--builder buildkit was asked for"
+        )
         raise BuilderUnavailable(
             f"cannot build {dockerfile} with BuildKit: {why}, and no docker CLI here can run "
             f"a BuildKit build{_rejected(found.rejected)}. To get BuildKit: {HOW_TO_GET_BUILDKIT}"
@@ -121,6 +126,10 @@ def _listed(lines: Sequence[BuildkitLine]) -> str:
     shown = ", ".join(str(line) for line in lines[:8])
     more = f" and {len(lines) - 8} more" if len(lines) > 8 else ""
     return f"{shown}{more}"
+
+
+def _need(lines: Sequence[BuildkitLine]) -> str:
+    return "needs" if len(lines) == 1 else "need"
 
 
 def _rejected(rejected: Sequence[str]) -> str:

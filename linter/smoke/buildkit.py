@@ -83,29 +83,7 @@ def build_with_cli(
         except OSError as cannot_run:
             problem = f"cannot run {cli.path}: {cannot_run.strerror or cannot_run}"
             return BuildResult(False, 0.0, [], error=problem, builder=BUILDKIT)
-        assert process.stdout is not None
-        lines: queue.Queue[object] = queue.Queue()
-        reader = threading.Thread(
-            target=_read_lines,
-            args=(process.stdout, lines),
-            name="dlint-buildkit-progress",
-            daemon=True,
-        )
-        reader.start()
-        while True:
-            try:
-                line = lines.get(timeout=TICK)
-            except queue.Empty:
-                progress.tick()
-                if time.monotonic() > deadline:
-                    timed_out = True
-                    break
-                continue
-            if line is _END:
-                break
-            log.feed(str(line))
-        if not timed_out:
-            process.wait()
+        timed_out = _follow(process, log, progress, deadline)
     finally:
         with signals_held() as held:  # a second Ctrl-C must not leave the CLI running
             running = log.running_steps
@@ -148,6 +126,33 @@ def build_with_cli(
         size if isinstance(size, int) else None,
         builder=BUILDKIT,
     )
+
+
+def _follow(
+    process: subprocess.Popen[bytes], log: BuildkitLog, progress: BuildProgress, deadline: float
+) -> bool:
+    """Feed the CLI's output to ``log`` until it ends (True: the deadline came first)."""
+    assert process.stdout is not None
+    lines: queue.Queue[object] = queue.Queue()
+    reader = threading.Thread(
+        target=_read_lines,
+        args=(process.stdout, lines),
+        name="dlint-buildkit-progress",
+        daemon=True,
+    )
+    reader.start()
+    while True:
+        try:
+            line = lines.get(timeout=TICK)
+        except queue.Empty:
+            progress.tick()
+            if time.monotonic() > deadline:
+                return True
+            continue
+        if line is _END:
+            process.wait()
+            return False
+        log.feed(str(line))
 
 
 def build_command(

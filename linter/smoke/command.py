@@ -2,7 +2,8 @@
 
 Exit codes: 0 the container met the contract; 1 it did not (build, artifacts, boot, budget,
 health, observation, logs); 2 dlint could not do its job (no engine, bad options, missing or
-unreadable Dockerfile or context, the engine went away during the run); 130 after Ctrl-C and
+unreadable Dockerfile or context, the engine went away during the run, a Dockerfile that needs
+BuildKit where none is found or ``--builder classic`` is forced); 130 after Ctrl-C and
 143 after SIGTERM, once what the run created has been removed (or, with the engine away,
 recorded for the next run to remove).
 
