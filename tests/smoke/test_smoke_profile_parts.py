@@ -3,13 +3,17 @@ validation, limits read back from inspect data, and the near-budget warning."""
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Any
 
 import pytest
 from dockerfile_dlint.smoke.bootconditions import BootConditions, budget_warning
 from dockerfile_dlint.smoke.limits import AppliedLimits, limits_from_inspect
+from dockerfile_dlint.smoke.probe import Startup
 from dockerfile_dlint.smoke.profiles import PROFILES
+from dockerfile_dlint.smoke.redact import Redactor
+from dockerfile_dlint.smoke.render import render_text
 from dockerfile_dlint.smoke.report import SmokeReport
 from dockerfile_dlint.smoke.settings import (
     CommandLine,
@@ -173,3 +177,19 @@ def test_the_report_says_which_profile_and_limits_applied(tmp_path: Path) -> Non
         "(memory from the options)"
     )
     assert report.to_json()["startup"]["budget_warning"] is None
+
+
+def test_a_start_up_close_to_the_budget_is_a_warning_in_both_reports() -> None:
+    report = SmokeReport(8080, "/health", 10.0)
+    report.startup = Startup("direct", 10.0, listen_seconds=8.2, ready_seconds=8.3)
+    warning = report.to_json()["startup"]["budget_warning"]
+    assert warning is not None and "82% of the 10 s startup budget" in warning
+    out = io.StringIO()
+    render_text(report, Redactor.for_values([]), out, color=False)
+    text = " ".join(out.getvalue().split())
+    assert (
+        "warning: time to listen 8.20 s is 82% of the 10 s startup budget: a margin of 1.80 s"
+        in (text)
+    )
+    report.startup = Startup("direct", 10.0, exit_code=1, exit_seconds=8.0)
+    assert report.budget_warning is None
