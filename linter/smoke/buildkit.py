@@ -4,8 +4,9 @@ The CLI runs in a process group of its own (so that a Ctrl-C at the terminal rea
 only, and dlint decides how the build stops) with everything it needs from dlint in a private
 temporary directory: the ``--iidfile`` it writes the image id to, and the files of secrets
 given as environment variables. Build argument values go through the CLI's environment
-(``--build-arg NAME`` takes the value from there), never its command line, where any user of
-the machine could read them.
+(``--build-arg NAME`` takes the value from there), not its command line, where any user of
+the machine could read them; only arguments named like a variable the CLI itself reads
+(``PATH``, ``DOCKER_HOST``…) go on the command line, so as not to steer it.
 
 Its progress (plain or rawjson, see :mod:`buildkitlog`) is read in a worker thread and handed
 over through a queue, as in :mod:`build`: the main thread refreshes the progress display,
@@ -45,6 +46,7 @@ if TYPE_CHECKING:
 
 _END = object()
 BUILDKIT = "buildkit"
+CLI_VARIABLES = frozenset({"PATH", "HOME", "TMPDIR", "XDG_CONFIG_HOME", "XDG_RUNTIME_DIR"})
 # How long the CLI has to cancel the build after SIGINT before its group is killed.
 STOP_GRACE = 5.0
 
@@ -168,8 +170,11 @@ def build_command(
     if options.platform:
         command += ["--platform", options.platform]
     for name, value in options.build_args.items():
-        env[name] = value
-        command += ["--build-arg", name]
+        if _steers_the_cli(name):
+            command += ["--build-arg", f"{name}={value}"]
+        else:
+            env[name] = value
+            command += ["--build-arg", name]
     for number, secret in enumerate(options.secrets):
         source = secret.file
         if source is None:  # from the environment: a file only this user can read
@@ -180,6 +185,12 @@ def build_command(
         command += ["--secret", f"id={secret.id},src={source}"]
     command.append(str(options.context))
     return command, env
+
+
+def _steers_the_cli(name: str) -> bool:
+    """Variables the CLI itself reads (where it finds the engine, its plugins, its config): a
+    build argument of that name must not change them, so its value goes on the command line."""
+    return name in CLI_VARIABLES or name.startswith(("DOCKER_", "BUILDX_", "BUILDKIT_"))
 
 
 def stop_process_group(process: subprocess.Popen[bytes]) -> None:

@@ -21,6 +21,7 @@ from dockerfile_dlint.smoke.builder import (
     choose_builder,
     frontend_explanation,
 )
+from dockerfile_dlint.smoke.buildkit import build_command
 from dockerfile_dlint.smoke.buildkitlog import BuildkitLog
 from dockerfile_dlint.smoke.buildsecrets import BuildSecret
 from dockerfile_dlint.smoke.dockercli import (
@@ -437,3 +438,43 @@ def test_a_frontend_parse_error_after_a_buildkit_line_is_explained(tmp_path: Pat
         is None
     )
     assert frontend_explanation("exit code: 1", link) is None
+
+
+# --- the CLI's command line ------------------------------------------------------------------
+
+
+def test_the_build_command_keeps_values_off_the_command_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NPM_TOKEN", "npm-token-value")
+    monkeypatch.delenv("DOCKER_HOST", raising=False)
+    secret_file = tmp_path / "token.txt"
+    secret_file.write_text("file-value")
+    options = resolve(
+        tmp_path, {}, target="runtime", platform="linux/arm64",
+        build_args=("API_KEY=k-value", "DOCKER_HOST=tcp://elsewhere"),
+        secret=(f"id=token,src={secret_file}", "id=npm,env=NPM_TOKEN"),
+    )  # fmt: skip
+    workdir = tmp_path / "work"
+    workdir.mkdir()
+    iidfile = workdir / "image-id"
+    command, env = build_command(CLI, "unix:///var/run/docker.sock", options, workdir, iidfile)
+    assert command == [
+        "/usr/bin/docker", "build", "--progress", "plain", "--iidfile", str(iidfile),
+        "--file", str(tmp_path / "Dockerfile"), "--target", "runtime",
+        "--platform", "linux/arm64",
+        "--build-arg", "API_KEY", "--build-arg", "DOCKER_HOST=tcp://elsewhere",
+        "--secret", f"id=token,src={secret_file}",
+        "--secret", f"id=npm,src={workdir / 'secret-1'}",
+        str(tmp_path),
+    ]  # fmt: skip
+    assert env["API_KEY"] == "k-value" and env["DOCKER_BUILDKIT"] == "1"
+    assert env["DOCKER_HOST"] == "unix:///var/run/docker.sock"  # the engine, not the argument
+    assert (workdir / "secret-1").read_text() == "npm-token-value"
+    assert stat.S_IMODE((workdir / "secret-1").stat().st_mode) == 0o600
+    buildx = DockerCli("/usr/libexec/docker", BUILDX, "buildx v0.14.1", "rawjson")
+    again = tmp_path / "again"
+    again.mkdir()
+    command, env = build_command(buildx, "unix:///run/docker.sock", options, again, iidfile)
+    assert command[:5] == ["/usr/libexec/docker", "buildx", "build", "--load", "--progress"]
+    assert command[5] == "rawjson" and "DOCKER_BUILDKIT" not in env
