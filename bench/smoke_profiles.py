@@ -2,8 +2,9 @@
 
 Two start-up-heavy apps, nothing pulled:
 
-- ``cpu-bound``: fixtures/smoke/busybox's app that runs a fixed amount of shell-loop work
-  (``WORK`` rounds, 600000) before it serves: pure CPU, as an import-heavy start-up is;
+- ``cpu-bound``: fixtures/smoke/busybox's app whose two worker processes each run a fixed
+  amount of shell-loop work (400000 rounds) before it serves: pure CPU, as the workers of a
+  server importing a large app are;
 - ``fastapi-seed``: fixtures/smoke/fastapi-seed on the Debian base image (tests/smoke/baseimage.py
   builds it), with ``SEED_STARTUP_SECONDS=0``, so that its start-up is Python importing FastAPI
   and uvicorn and uvicorn starting.
@@ -46,7 +47,10 @@ def apps(directory: Path) -> dict[str, tuple[Path, tuple[str, ...]]]:
     shutil.copytree(FIXTURES / "busybox", busybox)
     shutil.copy2("/bin/busybox", busybox / "busybox")
     return {
-        "cpu-bound (busybox, 600000 loop rounds)": (busybox, ("--build-arg", "APP=cpu-bound")),
+        "cpu-bound (busybox, 2 workers x 400000 rounds)": (
+            busybox,
+            ("--build-arg", "APP=cpu-bound"),
+        ),
         "fastapi-seed (Python imports, uvicorn)": (
             FIXTURES / "fastapi-seed",
             ("--build-arg", "BASE=dlint-smoke-base:latest", "--env", "SEED_STARTUP_SECONDS=0"),
