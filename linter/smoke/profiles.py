@@ -71,25 +71,27 @@ CLOUD_RUN = PlatformProfile(
     port_variable=True,
     startup_budget=240.0,
     budget_basis="the default TCP startup probe: 1 probe with a 240 s timeout",
-    # Cloud Run runs the image's USER: a service has no setting that replaces it.
+    # No profile sets a user: both platforms run the image's USER unless told otherwise.
     user=None,
 )
 
 # Kubernetes sets no CPU or memory limit of its own (a namespace's LimitRange may): the
 # profile leaves both to --cpus and --memory, which should be the manifest's
 # resources.limits. It sets no $PORT either: the app must listen on its containerPort, which
-# --port names (8080 unless given). The budget is the default probe schedule applied from the
-# container's start (initialDelaySeconds 0): failureThreshold 3 x periodSeconds 10 = 30 s, the
-# window a startupProbe (or a livenessProbe without one) with default values leaves before the
-# kubelet restarts the container. Each probe also waits at most timeoutSeconds 1 for an answer.
+# --port names (8080 unless given). The budget is the default probe schedule: a startupProbe
+# (or a livenessProbe without one) with default values probes every periodSeconds 10 from the
+# start (initialDelaySeconds 0) and restarts the container after failureThreshold 3 failures in
+# a row. The third failure comes two periods after the first, and the first can come at once:
+# 20 s is the earliest restart, and so the budget (failureThreshold x periodSeconds, 30 s, is
+# the latest). Each probe also waits at most timeoutSeconds 1 for an answer.
 KUBERNETES = PlatformProfile(
     "kubernetes",
-    "Kubernetes' default probe schedule: no PORT variable, 30 s to listen (3 x 10 s), "
-    "no CPU or memory limit unless given",
+    "Kubernetes' default probe schedule: no PORT variable, 20 s to listen (3 probes 10 s "
+    "apart), no CPU or memory limit unless given",
     port=8080,
     port_variable=False,
-    startup_budget=30.0,
-    budget_basis="default probes: failureThreshold 3 x periodSeconds 10",
+    startup_budget=20.0,
+    budget_basis="default probes: the 3rd of 3 failures, 10 s apart, restarts it",
 )
 
 PROFILES: Mapping[str, PlatformProfile] = {p.name: p for p in (LOCAL, CLOUD_RUN, KUBERNETES)}

@@ -38,7 +38,7 @@ def test_the_profiles_and_their_values() -> None:
     assert cloud_run.port_variable and cloud_run.startup_budget == 240.0
     kubernetes = PROFILES["kubernetes"]
     assert (kubernetes.cpus, kubernetes.memory) == (None, None)
-    assert not kubernetes.port_variable and kubernetes.startup_budget == 30.0
+    assert not kubernetes.port_variable and kubernetes.startup_budget == 20.0
     local = PROFILES["local"]
     assert (local.cpus, local.memory, local.port, local.startup_budget) == (None,) * 4
 
@@ -68,7 +68,7 @@ def test_a_profile_applies_all_its_conditions_together(tmp_path: Path) -> None:
 
 def test_the_profile_can_come_from_the_configuration(tmp_path: Path) -> None:
     options = resolve(tmp_path, {"platform-profile": "kubernetes"})
-    assert options.profile.name == "kubernetes" and options.startup_budget == 30.0
+    assert options.profile.name == "kubernetes" and options.startup_budget == 20.0
     local = resolve(tmp_path, {"platform-profile": "kubernetes"}, platform_profile="local")
     assert local.profile.name == "local" and local.startup_budget == 10.0
 

@@ -88,7 +88,7 @@ def test_the_kubernetes_profile_sets_no_port_and_no_limits(
         "memory_swap": None,
         "user": None,
     }
-    assert run.report["startup"]["budget_seconds"] == 30.0
+    assert run.report["startup"]["budget_seconds"] == 20.0
     assert kernel_cpus(cgroup_values(run)) is None
     assert "PORT=unset uid=0" in run.report["logs"]["tail"]
 
