@@ -292,6 +292,19 @@ class Context:
         """Who ``stage``'s container runs as (its last USER, or the base image's default)."""
         return runtime_user(self, stage)
 
+    def runtime_location(self, stage: Stage, output: StageOutput) -> str | None:
+        """Where the tool that made ``output`` looks for it when ``stage``'s container runs:
+        under the runtime user's HOME, unless the tool's variable (``PYTHONUSERBASE``,
+        ``PRISMA_BINARY_CACHE_DIR``, ``PLAYWRIGHT_BROWSERS_PATH``, ``XDG_CACHE_HOME``) is
+        set with ENV. None for output found by path (a virtualenv), or when it cannot be told."""
+        tool = output.tool
+        if not tool.location.startswith("$HOME"):
+            return None
+        final = self.final_state(stage)
+        if any(name in final.unknown_env for name in (tool.override, "XDG_CACHE_HOME", "HOME")):
+            return None
+        return tool.path(self.runtime_user(stage).home, final.workdir, final.env)
+
     def denial(self, stage: Stage, path: str, user: User, execute: bool = False) -> Denial | None:
         """What keeps ``user`` from reading (or executing) ``path`` in ``stage``'s image, by
         the owners and modes the Dockerfile makes known (see

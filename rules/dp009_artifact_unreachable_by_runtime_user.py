@@ -115,7 +115,7 @@ class ArtifactUnreachableByRuntimeUser(Rule):
         placed: list[_Placed],
     ) -> Finding | None:
         tool = item.output.tool
-        looked_in = _looked_in(item, user, final)
+        looked_in = _looked_in(ctx, stage, item, final)
         if looked_in is not None and any(
             other.output.tool == tool and other.path == looked_in for other in placed
         ):
@@ -192,20 +192,14 @@ def _made_before_user_switch(ctx: Context, stage: Stage, user: User) -> list[_Pl
     return placed
 
 
-def _looked_in(item: _Placed, user: User, final: State) -> str | None:
+def _looked_in(ctx: Context, stage: Stage, item: _Placed, final: State) -> str | None:
     """Where the tool looks for this output when the runtime user runs it; None when that
     does not depend on the user, or cannot be told."""
-    tool = item.output.tool
-    if not tool.location.startswith("$HOME"):
-        return None
-    env = final.env
-    if any(name in final.unknown_env for name in (tool.override, "XDG_CACHE_HOME", "HOME")):
-        return None
-    if tool.name == _USER_SITE and any(
-        _related(entry, item.path) for entry in env.get("PYTHONPATH", "").split(":") if entry
+    if item.output.tool.name == _USER_SITE and any(
+        _related(entry, item.path) for entry in final.env.get("PYTHONPATH", "").split(":") if entry
     ):
         return None  # PYTHONPATH points Python at it
-    return tool.path(user.home, final.workdir, env)
+    return ctx.runtime_location(stage, item.output)
 
 
 def _cannot_read(user: User, denied: Denial) -> str:
