@@ -4,8 +4,8 @@ Which user an image runs as is only half known from ``USER app``: where ``app`` 
 home, hence where Python looks for user packages and Prisma for its engines) and which uid
 owns its files come from the command that created it. Three families are read:
 
-- shadow's ``useradd``/``groupadd`` (Debian, Ubuntu, Red Hat): the home is ``-d DIR``, else
-  ``/home/NAME`` (created only with ``-m``);
+- shadow's ``useradd``/``groupadd`` (Debian, Ubuntu, Red Hat, whose ``adduser`` is the same
+  program): the home is ``-d DIR``, else ``/home/NAME`` (created only with ``-m``);
 - Debian's ``adduser``/``addgroup`` (long options: ``--home``, ``--uid``, ``--system``); a
   system user without ``--home`` gets ``/nonexistent`` (adduser 3.122 and later), which
   dlint leaves unknown since older releases used ``/home/NAME``; ``adduser USER GROUP`` only
@@ -62,6 +62,10 @@ _DEBIAN_VALUES = frozenset([
     "--home", "--shell", "--uid", "--firstuid", "--lastuid", "--gid", "--firstgid",
     "--lastgid", "--ingroup", "--gecos", "--comment", "--conf",
 ])
+_DEBIAN_SWITCHES = frozenset([
+    "--system", "--disabled-password", "--disabled-login", "--no-create-home", "--quiet",
+    "--force-badname", "--allow-bad-names", "--group", "--encrypt-home", "--debug",
+])
 _BUSYBOX_VALUES = frozenset(["-h", "-g", "-s", "-G", "-u", "-k"])
 _GROUPADD_VALUES = frozenset(
     ["-g", "--gid", "-K", "--key", "-p", "--password", "-R", "--root", "-P", "--prefix"]
@@ -70,11 +74,12 @@ _GROUPADD_VALUES = frozenset(
 
 
 def accounts_created(
-    command: SimpleCommand, variables: Mapping[str, str | None]
+    command: SimpleCommand, variables: Mapping[str, str | None], red_hat: bool = False
 ) -> Account | Group | None:
-    """The account ``command`` creates, if it is one of the commands above."""
+    """The account ``command`` creates, if it is one of the commands above. On Red Hat's
+    family (``red_hat``) ``adduser`` is a link to ``useradd``, and takes its options."""
     program = command.program
-    if program == "useradd":
+    if program == "useradd" or (program == "adduser" and red_hat):
         return _useradd(command, variables)
     if program == "adduser":
         return _adduser(command, variables)
@@ -107,20 +112,42 @@ def _options(
             operands.append(text)
             continue
         name, equals, given = text.partition("=")
+        name = _long_name(name, takes_value)
+        text = name + equals + given
         if equals and name.startswith("--"):
             options[name] = given
         elif text in takes_value:
             value = word_value(args[index], variables) if index < len(args) else None
             options[text] = value
             index += 1
-        elif not text.startswith("--") and text[:2] in takes_value:
-            options[text[:2]] = text[2:]
-        elif not text.startswith("--"):
-            for letter in text[1:]:  # a cluster of switches: -mr
-                options[f"-{letter}"] = ""
-        else:
+        elif text.startswith("--"):
             options[text] = ""
+        else:  # a cluster: -mr, -Ss /bin/false, -u1000
+            for position, letter in enumerate(text[1:], start=2):
+                if f"-{letter}" not in takes_value:
+                    options[f"-{letter}"] = ""
+                    continue
+                if position < len(text):
+                    options[f"-{letter}"] = text[position:]
+                else:
+                    value = word_value(args[index], variables) if index < len(args) else None
+                    options[f"-{letter}"] = value
+                    index += 1
+                break
     return options, operands
+
+
+def _long_name(name: str, takes_value: frozenset[str]) -> str:
+    """A long option as getopt_long reads it: an unambiguous prefix (``--home``) stands for
+    the option it starts (``--home-dir``)."""
+    if not name.startswith("--") or name in takes_value:
+        return name
+    matches = [option for option in takes_value if option.startswith(name)]
+    return matches[0] if len(matches) == 1 else name
+
+
+def _normal(home: str | None) -> str | None:
+    return posixpath.normpath(home) if home and home.startswith("/") else home
 
 
 def _useradd(command: SimpleCommand, variables: Mapping[str, str | None]) -> Account | None:
@@ -136,11 +163,13 @@ def _useradd(command: SimpleCommand, variables: Mapping[str, str | None]) -> Acc
     creates = creates and not _given(options, "-M", "--no-create-home")
     return Account(
         name, _number(_first(options, "-u", "--uid")), _first(options, "-g", "--gid"),
-        home, creates, command.span,
+        _normal(home), creates, command.span,
     )  # fmt: skip
 
 
 def _adduser(command: SimpleCommand, variables: Mapping[str, str | None]) -> Account | None:
+    words = [_debian_long(word) for word in command.args]
+    command = command._replace(words=(command.words[0], *words))
     busybox = any(
         word.value.startswith("-") and not word.value.startswith("--") for word in command.args
     )
@@ -152,8 +181,9 @@ def _adduser(command: SimpleCommand, variables: Mapping[str, str | None]) -> Acc
         home = options.get("-h", posixpath.join("/home", name))
         creates = "-H" not in options
         return Account(
-            name, _number(options.get("-u")), options.get("-G"), home, creates, command.span
-        )
+            name, _number(options.get("-u")), options.get("-G"), _normal(home), creates,
+            command.span,
+        )  # fmt: skip
     if len(operands) != 1 or operands[0] is None:
         return None
     name = operands[0]
@@ -165,7 +195,18 @@ def _adduser(command: SimpleCommand, variables: Mapping[str, str | None]) -> Acc
         home = posixpath.join("/home", name)
     creates = "--no-create-home" not in options and home is not None
     group = options.get("--ingroup") or options.get("--gid")
-    return Account(name, _number(options.get("--uid")), group, home, creates, command.span)
+    return Account(name, _number(options.get("--uid")), group, _normal(home), creates, command.span)
+
+
+def _debian_long(word: Word) -> Word:
+    """Debian's adduser (Perl's Getopt::Long) takes ``-disabled-password`` for
+    ``--disabled-password``: such a word, written as the long option."""
+    value = word.value
+    if value.startswith("-") and not value.startswith("--") and len(value) > 2:
+        name = "-" + value.partition("=")[0]
+        if name in _DEBIAN_VALUES or name in _DEBIAN_SWITCHES:
+            return word._replace(raw="-" + word.raw, value="-" + value)
+    return word
 
 
 def _groupadd(command: SimpleCommand, variables: Mapping[str, str | None]) -> Group | None:

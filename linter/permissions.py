@@ -19,7 +19,8 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, NamedTuple
 
 from .accounts import Account, accounts_created, word_value
-from .knowledge.image_users import ROOT_HOME_MODE
+from .images import ImageReference
+from .knowledge.image_users import ROOT_HOME_MODE, red_hat_family
 from .model import Stage
 from .syntax import Instruction
 
@@ -188,7 +189,7 @@ def _run_changes(ctx: Context, run: Instruction) -> list[Change]:
     for command in ctx.run_commands(run, unwrapped=True):
         program = command.program
         where = f"line {command.span.line}: {program}"
-        made = accounts_created(command, variables)
+        made = accounts_created(command, variables, red_hat_family(_base_image(ctx, run)))
         if isinstance(made, Account) and made.creates_home and made.home:
             changes.append(Change(made.home, "path", made.name, made.group, None, False, where))
             continue
@@ -222,6 +223,13 @@ def _run_changes(ctx: Context, run: Instruction) -> list[Change]:
                 change = Change(path, scope, owner or None, group or None, None, False, where)
                 changes.append(change)
     return changes
+
+
+def _base_image(ctx: Context, instruction: Instruction) -> ImageReference | None:
+    stage = ctx.stage(instruction)
+    while stage is not None and stage.parent is not None:
+        stage = stage.parent
+    return stage.base_image if stage is not None else None
 
 
 def _mkdir_mode(values: list[str | None]) -> str | None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, NamedTuple
 
 from .accounts import Account, Group, accounts_created
-from .knowledge.image_users import ImageUsers, image_users
+from .knowledge.image_users import ImageUsers, image_users, red_hat_family
 from .model import Stage, State
 from .syntax import Instruction
 
@@ -106,6 +106,7 @@ def accounts_before(ctx: Context, stage: Stage, instruction: Instruction | None)
     root = lineage[-1]
     image = root.base_image
     known = image_users(image) if image is not None else None
+    red_hat = red_hat_family(image)
     users: dict[str, Account] = {}
     groups: dict[str, Group] = {}
     for member in reversed(lineage):
@@ -116,7 +117,7 @@ def accounts_before(ctx: Context, stage: Stage, instruction: Instruction | None)
                 continue
             variables = ctx.state(run).variables
             for command in ctx.run_commands(run, unwrapped=True):
-                made = accounts_created(command, variables)
+                made = accounts_created(command, variables, red_hat)
                 if isinstance(made, Account):
                     users[made.name] = made
                 elif isinstance(made, Group):

@@ -26,7 +26,7 @@ def created(script: str, **variables: str | None) -> Account | Group | None:
     [
         ("useradd --create-home app", "app", None, None, "/home/app", True),
         ("useradd -m -u 1001 -g app -s /bin/bash app", "app", 1001, "app", "/home/app", True),
-        ("useradd -r -d /srv/app -M app", "app", None, None, "/srv/app", False),
+        ("useradd -r -d /srv/app/ -M app", "app", None, None, "/srv/app", False),
         ("useradd -mrU --uid=999 worker", "worker", 999, None, "/home/worker", True),
         ("useradd -b /users -m app", "app", None, None, "/users/app", True),
         ("adduser -D app", "app", None, None, "/home/app", True),
@@ -36,6 +36,11 @@ def created(script: str, **variables: str | None) -> Account | Group | None:
          True),
         ("adduser --system --home /var/lib/app app", "app", None, None, "/var/lib/app", True),
         ("adduser --system app", "app", None, None, None, False),
+        ("adduser -Ss /bin/false -u 1001 -G app -h /home/svc svc", "svc", 1001, "app",
+         "/home/svc", True),
+        ("adduser -u1001 -D svc", "svc", 1001, None, "/home/svc", True),
+        ("useradd --home /srv/web -m -U web", "web", None, None, "/srv/web", True),
+        ("adduser -disabled-password -gecos '' ktor", "ktor", None, None, "/home/ktor", True),
     ],
 )  # fmt: skip
 def test_user_creating_commands(
@@ -46,6 +51,18 @@ def test_user_creating_commands(
     assert (account.name, account.uid, account.group, account.home, account.creates_home) == (
         name, uid, group, home, creates,
     )  # fmt: skip
+
+
+def test_adduser_is_useradd_on_red_hat_images() -> None:
+    [command] = parse_shell(MappedText.single("adduser -d /serv -s /bin/bash serv", 1, 1)).commands
+    account = accounts_created(command, {}, red_hat=True)
+    assert isinstance(account, Account) and account.home == "/serv"
+    ctx = context("""
+FROM centos:7
+RUN adduser -d /serv serv
+USER serv
+""")
+    assert ctx.runtime_user(ctx.stages[0]).home == "/serv"
 
 
 def test_groups_and_memberships() -> None:

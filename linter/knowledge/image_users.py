@@ -78,6 +78,19 @@ KNOWN_IMAGE_USERS: tuple[ImageUsers, ...] = (
 )
 
 
+# Images of Red Hat's family, where adduser is a link to useradd (shadow-utils).
+RED_HAT_FAMILY = frozenset({
+    "centos", "fedora", "rockylinux", "almalinux", "amazonlinux", "oraclelinux",
+    "rhel", "ubi", "ubi-minimal", "ubi8", "ubi9", "ubi8/ubi", "ubi9/ubi", "ubi8/ubi-minimal",
+    "ubi9/ubi-minimal", "rockylinux/rockylinux", "library/centos", "library/fedora",
+})  # fmt: skip
+
+
+def red_hat_family(image: ImageReference | None) -> bool:
+    """Whether ``image`` is one of Red Hat's family (by repository name)."""
+    return image is not None and image.repository.lower() in RED_HAT_FAMILY
+
+
 def image_users(image: ImageReference) -> ImageUsers | None:
     """The known accounts of ``image``, if its family is in the table."""
     repository = image.repository.lower()
