@@ -51,7 +51,10 @@ class User(NamedTuple):
         return owner == self.name
 
     def in_group(self, group: str) -> bool:
-        return group == self.group or (group.isdigit() and group == str(self.uid))
+        """Whether the user may be in ``group``: its primary group, or any group when that
+        is unknown (a uid without an account runs with gid 0, which OpenShift-style images
+        rely on)."""
+        return self.group is None or group == self.group
 
 
 ROOT = User("root", "root", 0, "root", "/root", "root")

@@ -196,12 +196,14 @@ USER 1000
 def test_mkdir_mode_and_execute_permission() -> None:
     ctx = context("""
 FROM python:3.12-slim
-RUN mkdir -m 0750 /data && mkdir -p --mode=0755 /srv/app && chmod 644 /srv/app/run.sh
+RUN mkdir -m 0700 /data && mkdir -p --mode=0755 /srv/app && chmod 644 /srv/app/run.sh
+RUN mkdir -m 0750 /shared
 USER 1000
 """)
     stage = ctx.stages[0]
     user = ctx.runtime_user(stage)
     assert ctx.denial(stage, "/data/x", user) is not None
+    assert ctx.denial(stage, "/shared/x", user) is None  # a uid without an account: gid 0
     assert ctx.denial(stage, "/srv/app/run.sh", user) is None
     blocked = ctx.denial(stage, "/srv/app/run.sh", user, execute=True)
     assert blocked is not None and blocked.needs == "execute"
