@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, NamedTuple
 
 from .accounts import Account, accounts_created, word_value
+from .commands import windows_base
 from .images import ImageReference
 from .knowledge.image_users import ROOT_HOME_MODE, red_hat_family
 from .model import Stage
@@ -78,6 +79,8 @@ def stage_changes(ctx: Context, stage: Stage) -> list[Change]:
         current = current.parent
     root = lineage[-1]
     changes: list[Change] = []
+    if windows_base(stage):
+        return []  # ACLs, not owners and mode bits
     if not root.base_is_scratch:
         image = root.image_resolved or root.image
         changes.append(Change("/root", "path", "root", "root", ROOT_HOME_MODE, False,

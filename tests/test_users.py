@@ -207,3 +207,13 @@ USER 1000
     assert ctx.denial(stage, "/srv/app/run.sh", user) is None
     blocked = ctx.denial(stage, "/srv/app/run.sh", user, execute=True)
     assert blocked is not None and blocked.needs == "execute"
+
+
+def test_windows_images_have_no_mode_bits() -> None:
+    ctx = context("""
+FROM mcr.microsoft.com/windows/nanoserver:ltsc2022
+COPY --chmod=700 run.cmd /root/run.cmd
+USER ContainerUser
+""")
+    stage = ctx.stages[0]
+    assert ctx.denial(stage, "/root/run.cmd", ctx.runtime_user(stage)) is None
