@@ -25,7 +25,7 @@ from .shell import Redirect, ShellScript, SimpleCommand, Word, unwrap
 from .source import MappedText, Problem, Span
 from .startup import StartupCommand, effective_entrypoint_and_cmd, startup_commands
 from .syntax import Argument, Comment, Directive, Dockerfile, Flag, Heredoc, Instruction
-from .users import User, runtime_user, user_at, user_instruction
+from .users import Accounts, User, lineage_accounts, runtime_user, user_at, user_instruction
 from .variables import Expansion, expand
 
 __all__ = [
@@ -174,6 +174,7 @@ class Context:
         self._outputs_cache: dict[int, list[StageOutput]] = {}
         self._copy_source_of: dict[int, CopySource] | None = None
         self._user_cache: dict[int, User] = {}
+        self._accounts_cache: dict[int, Accounts] = {}
         self._changes_cache: dict[int, list[Change]] = {}
 
     @property
@@ -282,6 +283,13 @@ class Context:
         if key not in self._user_cache:
             self._user_cache[key] = user_at(self, instruction)
         return self._user_cache[key]
+
+    def accounts(self, stage: Stage) -> Accounts:
+        """The user accounts ``stage`` and the stages it is built from create (useradd,
+        adduser), with the base image's known ones."""
+        if stage.index not in self._accounts_cache:
+            self._accounts_cache[stage.index] = lineage_accounts(self, stage)
+        return self._accounts_cache[stage.index]
 
     def home(self, instruction: Instruction) -> str | None:
         """HOME for ``instruction``: the resolved user's, else the model's guess

@@ -10,9 +10,11 @@ against it stay silent.
 
 from __future__ import annotations
 
+from bisect import bisect_left
+from collections.abc import Callable
 from typing import TYPE_CHECKING, NamedTuple
 
-from .accounts import Account, Group, accounts_created
+from .accounts import Account, accounts_created
 from .knowledge.image_users import ImageUsers, image_users, red_hat_family
 from .model import Stage, State
 from .syntax import Instruction
@@ -60,34 +62,61 @@ class User(NamedTuple):
 ROOT = User("root", "root", 0, "root", "/root", "root")
 
 
-class Accounts(NamedTuple):
-    """The accounts known at some point of a build: created there, or by the base image."""
+class Accounts:
+    """The accounts a stage's lineage creates, in build order, and the base image's: looked
+    up as they stand before a given instruction (in logarithmic time, so that a stage of
+    thousands of RUNs stays fast)."""
 
-    users: dict[str, Account]
-    groups: dict[str, Group]
-    image: ImageUsers | None
-    image_name: str
+    def __init__(
+        self,
+        made: Callable[[], list[tuple[int, Account]]],
+        image: ImageUsers | None,
+        name: str,
+    ) -> None:
+        self.image = image
+        self.image_name = name
+        self._made_by = made
+        self._index: dict[str, list[tuple[int, Account]]] | None = None
 
-    def resolve(self, spec: str, state: State) -> User:
-        """The user ``USER spec`` stands for, with HOME from the state's ENV."""
+    @property
+    def _by_key(self) -> dict[str, list[tuple[int, Account]]]:
+        """Accounts by name and by uid, read from the RUNs the first time a non-root user
+        is looked up (most instructions run as root, and need none of this)."""
+        if self._index is None:
+            self._index = {}
+            for index, account in self._made_by():
+                self._index.setdefault(account.name, []).append((index, account))
+                if account.uid is not None:
+                    self._index.setdefault(str(account.uid), []).append((index, account))
+        return self._index
+
+    def resolve(self, spec: str, state: State, before: int | None = None) -> User:
+        """The user ``USER spec`` stands for with the accounts made before the instruction
+        at ``before`` (all, when None), and HOME from the state's ENV."""
         name_or_uid, _, group = spec.partition(":")
-        user = self._account(name_or_uid, group or None)
+        user = self._account(name_or_uid, group or None, before)
         if "HOME" in state.env:
             home = None if "HOME" in state.unknown_env else state.env["HOME"]
             return user._replace(home=home, home_from="ENV HOME")
         return user
 
-    def _account(self, name_or_uid: str, group: str | None) -> User:
+    def _made(self, key: str, before: int | None) -> tuple[int, Account] | None:
+        entries = self._by_key.get(key, [])
+        position = len(entries) if before is None else bisect_left(entries, before, key=_first)
+        return entries[position - 1] if position else None
+
+    def _account(self, name_or_uid: str, group: str | None, before: int | None) -> User:
         spec = name_or_uid if group is None else f"{name_or_uid}:{group}"
         if name_or_uid in ("", "root", "0"):
             return ROOT._replace(spec=spec, group=group or "root")
         uid = int(name_or_uid) if name_or_uid.isdigit() else None
-        for account in reversed(self.users.values()):
-            if account.name == name_or_uid or (uid is not None and account.uid == uid):
-                return User(
-                    spec, account.name, account.uid, group or account.group or account.name,
-                    account.home, f"the account made at line {account.span.line}",
-                )  # fmt: skip
+        made = self._made(name_or_uid, before)
+        if made is not None:
+            account = made[1]
+            return User(
+                spec, account.name, account.uid, group or account.group or account.name,
+                account.home, f"the account made at line {account.span.line}",
+            )  # fmt: skip
         for known in self.image.users if self.image else ():
             if known.name == name_or_uid or known.uid == uid:
                 return User(
@@ -98,9 +127,12 @@ class Accounts(NamedTuple):
         return User(spec, name, uid, group, None, "unknown")
 
 
-def accounts_before(ctx: Context, stage: Stage, instruction: Instruction | None) -> Accounts:
-    """The accounts of ``stage``'s lineage made by the RUNs before ``instruction`` (all of
-    them when it is None), and the base image's."""
+def _first(entry: tuple[int, Account]) -> int:
+    return entry[0]
+
+
+def lineage_accounts(ctx: Context, stage: Stage) -> Accounts:
+    """The accounts the RUNs of ``stage`` and the stages it is built from create."""
     lineage: list[Stage] = []
     current: Stage | None = stage
     while current is not None:
@@ -110,44 +142,42 @@ def accounts_before(ctx: Context, stage: Stage, instruction: Instruction | None)
     image = root.base_image
     known = image_users(image) if image is not None else None
     red_hat = red_hat_family(image)
-    users: dict[str, Account] = {}
-    groups: dict[str, Group] = {}
-    for member in reversed(lineage):
-        for run in member.instructions:
-            if instruction is not None and run.index >= instruction.index:
-                break
-            if run.keyword != "RUN":
-                continue
-            variables = ctx.state(run).variables
-            for command in ctx.run_commands(run, unwrapped=True):
-                made = accounts_created(command, variables, red_hat)
-                if isinstance(made, Account):
-                    users[made.name] = made
-                elif isinstance(made, Group):
-                    groups[made.name] = made
-    return Accounts(users, groups, known, root.image_resolved or root.image)
+
+    def made() -> list[tuple[int, Account]]:
+        found = []
+        for member in reversed(lineage):
+            for run in member.instructions:
+                if run.keyword != "RUN":
+                    continue
+                variables = ctx.state(run).variables
+                for command in ctx.run_commands(run, unwrapped=True):
+                    account = accounts_created(command, variables, red_hat)
+                    if isinstance(account, Account):
+                        found.append((run.index, account))
+        return found
+
+    return Accounts(made, known, root.image_resolved or root.image)
 
 
 def user_at(ctx: Context, instruction: Instruction) -> User:
     """The user ``instruction`` runs as (a RUN's commands, a COPY's files' default owner)."""
     stage = ctx.stage(instruction)
-    state = ctx.state(instruction)
     if stage is None:
         return ROOT
-    return _resolved(accounts_before(ctx, stage, instruction), state)
+    return _resolved(ctx.accounts(stage), ctx.state(instruction), instruction.index)
 
 
 def runtime_user(ctx: Context, stage: Stage) -> User:
     """The user ``stage``'s container runs as: its last USER, or the base image's default."""
-    return _resolved(accounts_before(ctx, stage, None), ctx.final_state(stage))
+    return _resolved(ctx.accounts(stage), ctx.final_state(stage), None)
 
 
-def _resolved(accounts: Accounts, state: State) -> User:
+def _resolved(accounts: Accounts, state: State, before: int | None) -> User:
     spec = state.user
     if spec is None:
         image = accounts.image
         spec = image.default_user if image and image.default_user else "root"
-    return accounts.resolve(spec, state)
+    return accounts.resolve(spec, state, before)
 
 
 def user_instruction(stage: Stage) -> Instruction | None:
