@@ -228,4 +228,4 @@ def _first(options: Mapping[str, str | None], *names: str) -> str | None:
 
 
 def _number(text: str | None) -> int | None:
-    return int(text) if text is not None and text.isdigit() else None
+    return int(text) if text is not None and text.isdecimal() else None

@@ -48,7 +48,7 @@ class User(NamedTuple):
 
     def same_as(self, owner: str) -> bool:
         """Whether ``owner`` (a name or a uid, as chown and --chown take it) is this user."""
-        if owner.isdigit():
+        if owner.isdecimal():
             return self.uid is not None and int(owner) == self.uid
         return owner == self.name
 
@@ -109,7 +109,7 @@ class Accounts:
         spec = name_or_uid if group is None else f"{name_or_uid}:{group}"
         if name_or_uid in ("", "root", "0"):
             return ROOT._replace(spec=spec, group=group or "root")
-        uid = int(name_or_uid) if name_or_uid.isdigit() else None
+        uid = int(name_or_uid) if name_or_uid.isdecimal() else None
         made = self._made(name_or_uid, before)
         if made is not None:
             account = made[1]

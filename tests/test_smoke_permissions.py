@@ -28,6 +28,11 @@ def test_users_resolve_through_the_images_account_files() -> None:
     assert runtime_user("4242", PASSWD, GROUP) == RuntimeUser("4242", 4242, frozenset({0}))
     assert runtime_user("ghost", PASSWD, GROUP) is None
     assert runtime_user("5000:5000", None, None) == RuntimeUser("5000", 5000, frozenset({5000}))
+    broken = "app:x:oops:1000::/home/app:/bin/sh\nnot a line\n"
+    assert runtime_user("app", broken, "g:x:nan:app\n") is None
+    assert runtime_user("1000", broken, "g:x:nan:app\n") == RuntimeUser(
+        "1000", 1000, frozenset({0})
+    )
 
 
 def test_owner_group_and_other_bits() -> None:

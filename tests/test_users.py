@@ -217,3 +217,15 @@ USER ContainerUser
 """)
     stage = ctx.stages[0]
     assert ctx.denial(stage, "/root/run.cmd", ctx.runtime_user(stage)) is None
+
+
+def test_odd_user_specs_do_not_break_the_model() -> None:
+    ctx = context("""
+FROM python:3.12-slim
+USER ²:app
+RUN useradd -u ² x
+USER x
+""")
+    stage = ctx.stages[0]
+    assert ctx.user(stage.instructions[1]).uid is None
+    assert ctx.runtime_user(stage).name == "x"

@@ -116,18 +116,21 @@ def runtime_user(spec: str, passwd: str | None, group: str | None) -> RuntimeUse
     if name in ("", "root", "0"):
         return RuntimeUser("root", 0, frozenset({0}))
     accounts = [line.split(":") for line in (passwd or "").splitlines() if line.count(":") >= 6]
-    entry = next((a for a in accounts if a[0] == name or (name.isdigit() and a[2] == name)), None)
-    if entry is None and not name.isdigit():
+    accounts = [fields for fields in accounts if fields[2].isdecimal()]
+    entry = next((a for a in accounts if a[0] == name or (name.isdecimal() and a[2] == name)), None)
+    if entry is None and not name.isdecimal():
         return None
     uid = int(entry[2]) if entry else int(name)
-    gid = int(entry[3]) if entry and entry[3].isdigit() else 0  # the engine's default: gid 0
+    gid = int(entry[3]) if entry and entry[3].isdecimal() else 0  # the engine's default: gid 0
     login = entry[0] if entry else name
     groups = [line.split(":") for line in (group or "").splitlines() if line.count(":") == 3]
     gids = {gid}
     if group_spec:
         named = next((g for g in groups if g[0] == group_spec), None)
-        gids = {int(named[2])} if named else ({int(group_spec)} if group_spec.isdigit() else set())
-    gids |= {int(g[2]) for g in groups if login in g[3].split(",") and g[2].isdigit()}
+        gids = (
+            {int(named[2])} if named else ({int(group_spec)} if group_spec.isdecimal() else set())
+        )
+    gids |= {int(g[2]) for g in groups if login in g[3].split(",") and g[2].isdecimal()}
     return RuntimeUser(login, uid, frozenset(gids))
 
 
