@@ -43,3 +43,8 @@ def test_owner_group_and_other_bits() -> None:
     assert permitted(app, 0, 2000, 0o750, 5)  # through a supplementary group
     assert not permitted(app, 0, 0, 0o744, 1)  # readable, not executable
     assert permitted(RuntimeUser("root", 0, frozenset({0})), 1000, 1000, 0o700, 4)
+
+
+def test_a_group_named_by_user_with_a_broken_gid_gives_no_group() -> None:
+    odd = runtime_user("1000:g", "", "g:x:nan:app\n")
+    assert odd == RuntimeUser("1000", 1000, frozenset())

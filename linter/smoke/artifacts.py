@@ -124,13 +124,15 @@ def runtime_user(spec: str, passwd: str | None, group: str | None) -> RuntimeUse
     gid = int(entry[3]) if entry and entry[3].isdecimal() else 0  # the engine's default: gid 0
     login = entry[0] if entry else name
     groups = [line.split(":") for line in (group or "").splitlines() if line.count(":") == 3]
+    groups = [fields for fields in groups if fields[2].isdecimal()]
     gids = {gid}
     if group_spec:
         named = next((g for g in groups if g[0] == group_spec), None)
-        gids = (
-            {int(named[2])} if named else ({int(group_spec)} if group_spec.isdecimal() else set())
-        )
-    gids |= {int(g[2]) for g in groups if login in g[3].split(",") and g[2].isdecimal()}
+        if named is not None:
+            gids = {int(named[2])}
+        else:
+            gids = {int(group_spec)} if group_spec.isdecimal() else set()
+    gids |= {int(g[2]) for g in groups if login in g[3].split(",")}
     return RuntimeUser(login, uid, frozenset(gids))
 
 
