@@ -30,8 +30,7 @@ class _Placed(NamedTuple):
 
 
 class ArtifactUnreachableByRuntimeUser(Rule):
-    """A build output lies in another user's home, where the user the container runs as cannot
-    read it or will not look.
+    """A build output sits where the container's user cannot read it, or will not look for it.
 
     ## What it does
     Finds the user each final stage runs as — its last `USER` (inherited through `FROM
