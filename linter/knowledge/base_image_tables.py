@@ -251,6 +251,13 @@ COMMANDS = {
         if k not in _FULL_UNKNOWN
     },
 }
+# Debian package -> the command it installs, for packages named like the common commands.
+PACKAGE_COMMANDS = {
+    "curl": "curl", "wget": "wget", "git": "git", "git-core": "git", "gnupg": "gpg",
+    "gnupg2": "gpg", "unzip": "unzip", "xz-utils": "xz", "make": "make", "gcc": "gcc",
+    "g++": "g++", "bash": "bash", "sudo": "sudo", "locales": "locale-gen",
+    "openssh-client": "ssh", "zip": "zip",
+}  # fmt: skip
 # The runtime's own commands in an official language image.
 RUNTIME_COMMANDS = {
     "python": ("python", "python3", "pip", "pip3"),

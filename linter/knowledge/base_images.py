@@ -23,8 +23,9 @@ API (stable; other rules and ``dlint smoke`` use it):
   (``("python", "3.6")`` for ``python:3.6``), ``variant`` (``full``, ``slim``, ``alpine`` or
   ``""``), ``package_manager`` (``apt-get``, ``apk``, ``yum``, ``dnf``, ``microdnf``; ``""``
   for none; None unknown), ``libc`` (``glibc``, ``musl`` or None), ``own_python`` (the
-  official ``python`` image, whose Python is in /usr/local), and ``has_command(name)``:
-  True, False, or None when the tables do not say.
+  official ``python`` image, whose Python is in /usr/local), ``has_command(name)``: True,
+  False, or None when the tables do not say, and ``has_package(name)`` likewise for the
+  packages that install those commands (``curl``, ``xz-utils``).
 - ``Release.archived_by(today)``: whether the release's repositories are gone on that date.
 """
 
@@ -47,6 +48,7 @@ from .base_image_tables import (
     DISTROLESS_PREFIXES,
     LANGUAGE_IMAGES,
     LIBC,
+    PACKAGE_COMMANDS,
     PACKAGE_MANAGERS,
     PYTHON_DEFAULT_RELEASE,
     RUNTIME_COMMANDS,
@@ -91,6 +93,12 @@ class BaseImage:
     def has_command(self, name: str) -> bool | None:
         """Whether a fresh container of the image has ``name`` on PATH (None: unknown)."""
         return self.commands.get(name)
+
+    def has_package(self, package: str) -> bool | None:
+        """Whether a Debian/Alpine package named like a common command (``curl``,
+        ``xz-utils``, ``git``) is installed in the image (None: unknown)."""
+        command = PACKAGE_COMMANDS.get(package.partition("=")[0])
+        return self.has_command(command) if command else None
 
     def describe(self) -> str:
         """The image in words, for messages: ``python:3.6-slim (Debian bullseye)``."""
@@ -243,6 +251,8 @@ def _language_image(reference: str, name: str, tag: str) -> BaseImage | None:
         release = DEBIAN[default] if default else None
     if name == "buildpack-deps":
         variant = "scm" if "scm" in rest else "curl" if "curl" in rest else "full"
+    elif name == "golang" and variant == "full":
+        variant = "scm"  # golang:<v> is FROM buildpack-deps:<codename>-scm
     commands = _commands(variant, runtime, name)
     return BaseImage(reference, distribution, release, runtime, runtime_version, variant,
                      own_python, commands)  # fmt: skip
@@ -259,7 +269,9 @@ def _major_minor(version: str, runtime: str | None) -> str:
 def _commands(variant: str, runtime: str | None, name: str) -> Mapping[str, bool]:
     """The command table of an official image's variant (python, node, ruby, buildpack-deps;
     the other images' extra packages are not in the tables: unknown)."""
-    if name not in ("python", "node", "ruby", "buildpack-deps"):
+    if name not in ("python", "node", "ruby", "buildpack-deps", "golang"):
+        return {}
+    if name == "golang" and variant == "slim":
         return {}
     if variant in ("curl", "scm"):
         table = dict(COMMANDS["slim"])
