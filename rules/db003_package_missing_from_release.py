@@ -22,7 +22,7 @@ from dockerfile_dlint.knowledge.package_managers import (
     shell_variables,
 )
 from dockerfile_dlint.knowledge.release_packages import Gone, missing_package
-from dockerfile_dlint.knowledge.stage_release import Release, stage_release
+from dockerfile_dlint.knowledge.stage_release import StageRelease, stage_release
 
 # The package manager each distribution installs with.
 MANAGERS = {"debian": ("apt-get", "apt"), "ubuntu": ("apt-get", "apt"), "alpine": ("apk",)}
@@ -127,7 +127,7 @@ def _other_source(read: Invocation) -> bool:
     return read.has_option(*OTHER_SOURCE_OPTIONS)
 
 
-def _message(gone: Gone, release: Release) -> str:
+def _message(gone: Gone, release: StageRelease) -> str:
     row = gone.row
     line = release.instruction.span.line
     since = (

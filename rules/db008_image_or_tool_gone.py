@@ -3,6 +3,7 @@ from __future__ import annotations
 import posixpath
 
 from dockerfile_dlint.api import Context, Finding, Instruction, Level, Rule, Span
+from dockerfile_dlint.knowledge.base_images import as_of
 from dockerfile_dlint.knowledge.image_status import (
     APT_KEY_REMOVED,
     REMOVED,
@@ -10,7 +11,7 @@ from dockerfile_dlint.knowledge.image_status import (
     image_status,
 )
 from dockerfile_dlint.knowledge.release_packages import release_key
-from dockerfile_dlint.knowledge.stage_release import as_of, stage_release
+from dockerfile_dlint.knowledge.stage_release import stage_release
 
 APT_KEY_FIX = (
     "download the key to /etc/apt/keyrings/<name>.asc (curl -fsSL <key-url> -o …) and name it "
