@@ -113,7 +113,7 @@ def _image_message(status: Status) -> str:
     when = row.since.isoformat()
     if row.state == REMOVED:
         return (
-            f"{status.reference} was deleted from its registry on {when}: the pull fails; "
+            f"{status.reference} was deleted from {status.registry} on {when}: the pull fails; "
             f"use {row.replacement}"
         )
     return (

@@ -106,6 +106,7 @@ def test_every_row_is_well_formed() -> None:
         ("microsoft/dotnet:2.1-sdk", REMOVED),
         ("microsoft/dotnet", REMOVED),
         ("microsoft/dotnet:2.2-sdk", DEPRECATED),
+        ("microsoft/dotnet:2.1.500-sdk-alpine3.7", REMOVED),
         ("k8s.gcr.io/pause:3.2", DEPRECATED),
         ("gcr.io/google_containers/pause-amd64:3.0", DEPRECATED),
     ],
@@ -120,6 +121,7 @@ def test_image_status(reference: str, state: str) -> None:
     "reference",
     [
         "node:20-alpine",
+        "openjdk:26-ea-jdk-slim",
         "python:3.12-slim",
         "eclipse-temurin:21",
         "quay.io/openjdk/openjdk:11",  # another registry's openjdk

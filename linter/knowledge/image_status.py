@@ -39,6 +39,8 @@ class ImageStatus(NamedTuple):
 
 
 _ONBUILD = lazy(r"(.*-)?onbuild(-.*)?")
+# openjdk's early-access tags (``26-ea-jdk``) are still built from jdk.java.net.
+_NOT_EARLY_ACCESS = lazy(r"(?!\d+-ea\b).*")
 # The official images that had ONBUILD variants (docker-library/official-images#2076).
 ONBUILD_IMAGES = (
     "node", "python", "golang", "ruby", "pypy", "maven", "clojure", "erlang", "mono", "jruby",
@@ -54,6 +56,7 @@ IMAGE_STATUSES = (
         DEPRECATED,
         datetime.date(2022, 7, 1),
         "eclipse-temurin, amazoncorretto, ibm-semeru-runtimes or sapmachine",
+        _NOT_EARLY_ACCESS,
     ),
     # docker-library/docs java/deprecated.md: deprecated for openjdk, no updates after
     # 2016-12-31; openjdk is itself deprecated (above).
@@ -99,7 +102,7 @@ IMAGE_STATUSES = (
         REMOVED,
         datetime.date(2021, 8, 21),
         "mcr.microsoft.com/dotnet/sdk, /aspnet, /runtime or /runtime-deps",
-        lazy(r"(2\.1|2|latest|sdk|runtime|runtime-deps|aspnetcore-runtime)(-.*)?"),
+        lazy(r"(2\.1(\.\d+)*|2|latest|sdk|runtime|runtime-deps|aspnetcore-runtime)(-.*)?"),
     ),
     *(
         ImageStatus(
@@ -138,6 +141,11 @@ class Status(NamedTuple):
 
     reference: str
     row: ImageStatus
+
+    @property
+    def registry(self) -> str:
+        """The registry by name: ``Docker Hub``, ``k8s.gcr.io``."""
+        return "Docker Hub" if self.row.registry is None else self.row.registry
 
 
 def image_status(reference: str, today: datetime.date) -> Status | None:

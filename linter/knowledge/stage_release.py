@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from dockerfile_dlint.api import Instruction, Stage
+from dockerfile_dlint.api import ImageReference, Instruction, Stage
 from dockerfile_dlint.knowledge.base_images import stage_base
 
 
@@ -41,6 +41,19 @@ def stage_release(stage: Stage | None) -> StageRelease | None:
     while root.parent is not None:
         root = root.parent
     release = base.release
+    if _patch_pinned(base.reference, release.codename, base.runtime):
+        return None
     return StageRelease(
         release.distribution, release.version, base.reference, root.from_instruction
     )
+
+
+def _patch_pinned(reference: str, codename: str, runtime: str | None) -> bool:
+    """Whether a language image's tag pins a patch release (``python:3.5.2``) without naming
+    its distribution release: such a tag froze on the release of its day (3.5.2 on jessie in
+    2016), not on the last one its minor version was built on, which base_images reports."""
+    if runtime is None:
+        return False
+    tag = (ImageReference.parse(reference).tag or "").lower()
+    version = tag.split("-")[0]
+    return version.count(".") >= 2 and codename not in tag.split("-")
