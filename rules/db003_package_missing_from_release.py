@@ -13,6 +13,7 @@ from dockerfile_dlint.api import (
     Span,
     Stage,
 )
+from dockerfile_dlint.knowledge.base_images import as_of
 from dockerfile_dlint.knowledge.package_managers import (
     Invocation,
     invocations,
@@ -92,7 +93,7 @@ class PackageMissingFromRelease(Rule):
             return []
         if mentions(instruction, *SOURCE_HINTS):
             self._other_sources.add(stage.index)
-        release = stage_release(stage)
+        release = stage_release(stage, as_of(ctx.options))
         if release is None or self._adds_sources(stage):
             return []
         programs = MANAGERS.get(release.distribution)
@@ -129,7 +130,6 @@ def _other_source(read: Invocation) -> bool:
 
 def _message(gone: Gone, release: StageRelease) -> str:
     row = gone.row
-    line = release.instruction.span.line
     since = (
         ""
         if row.since == release.version
@@ -138,8 +138,8 @@ def _message(gone: Gone, release: StageRelease) -> str:
     instead = gone.replacement
     advice = instead if instead.startswith("nothing") else f"install {instead} instead"
     return (
-        f"{gone.name} is not in {release.label}{since}, the release of the base image "
-        f"{release.reference} (line {line}): the install fails; {advice}"
+        f"{gone.name} is not in {release.label}{since}, {release.origin}: the install fails; "
+        f"{advice}"
     )
 
 

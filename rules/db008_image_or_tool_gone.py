@@ -87,7 +87,7 @@ class ImageOrToolGone(Rule):
     def _apt_key(self, instruction: Instruction, ctx: Context) -> list[Finding]:
         if "apt-key" not in instruction.text.text and not instruction.heredocs:
             return []
-        release = stage_release(ctx.stage(instruction))
+        release = stage_release(ctx.stage(instruction), as_of(ctx.options))
         if release is None or release.distribution not in APT_KEY_REMOVED:
             return []
         first = release_key(APT_KEY_REMOVED[release.distribution])
@@ -100,9 +100,8 @@ class ImageOrToolGone(Rule):
             if posixpath.basename(word.value) != "apt-key":
                 continue
             message = (
-                f"apt-key is not in {release.label}, the release of the base image "
-                f"{release.reference} (line {release.instruction.span.line}): the RUN fails "
-                f"with `apt-key: not found`; {APT_KEY_FIX}"
+                f"apt-key is not in {release.label}, {release.origin}: the RUN fails with "
+                f"`apt-key: not found`; {APT_KEY_FIX}"
             )
             findings.append(self.finding(word.span, message))
         return findings
