@@ -46,7 +46,9 @@ class PackageMissingFromRelease(Rule):
     on Debian 12 and Ubuntu 24.04, `software-properties-common` on Debian 13, and `python`,
     `python-dev` and `python2` on Alpine 3.12 and 3.16. The release is read from the base
     image's tag, through `FROM <stage>` and build arguments (`debian:bookworm`, `ubuntu:20.04`,
-    `python:3.11-slim-bullseye`, `node:18-alpine3.17`); a base whose release dlint does not
+    `python:3.11-slim-bullseye`, `node:18-alpine3.17`); the floating tags of `debian`, `ubuntu`
+    and `alpine` (`ubuntu`, `alpine:latest`, `debian:stable-slim`) are read as the release
+    they point at on the `as-of` date (today unless set). A base whose release dlint does not
     know gets no finding. The finding stands at the package; the message names the `FROM`
     line that chose the release and what to install instead. Steps that add another package
     source (a `sources.list` line, `add-apt-repository`, `-t bullseye-backports`,
