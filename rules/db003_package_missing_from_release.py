@@ -27,6 +27,7 @@ from dockerfile_dlint.knowledge.stage_release import StageRelease, stage_release
 
 # The package manager each distribution installs with.
 MANAGERS = {"debian": ("apt-get", "apt"), "ubuntu": ("apt-get", "apt"), "alpine": ("apk",)}
+ALL_MANAGERS = ("apt", "apk")  # a cheap first test: "apt" is in "apt-get"
 # Text in a RUN that adds a package source: a package may come from there instead.
 SOURCE_HINTS = (
     "sources.list", "add-apt-repository", "apt-add-repository", "/etc/apk/repositories",
@@ -95,6 +96,8 @@ class PackageMissingFromRelease(Rule):
             return []
         if mentions(instruction, *SOURCE_HINTS):
             self._other_sources.add(stage.index)
+        if not mentions(instruction, *ALL_MANAGERS):
+            return []
         release = stage_release(stage, as_of(ctx.options))
         if release is None or self._adds_sources(stage):
             return []
