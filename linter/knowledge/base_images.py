@@ -39,6 +39,7 @@ from typing import Any
 
 from ..images import ImageReference
 from ..model import Stage
+from ..patterns import lazy
 from .base_image_tables import (
     ALPINE_EOL,
     CENTOS,
@@ -64,8 +65,11 @@ AS_OF = "as-of"
 _HUB_REGISTRIES = frozenset({None, "docker.io", "index.docker.io", "registry-1.docker.io"})
 _HUB_MIRRORS = ("public.ecr.aws/docker/library/", "mirror.gcr.io/library/")
 _ARCH_PREFIXES = ("library/", "amd64/", "arm64v8/", "arm32v7/", "arm32v6/", "i386/", "ppc64le/")
-_VERSION = re.compile(r"\d+(?:\.\d+)*(?:(?:a|b|rc)\d+)?")
-_ALPINE = re.compile(r"alpine(\d+\.\d+)?(?:\.\d+)?")
+_VERSION = lazy(r"\d+(?:\.\d+)*(?:(?:a|b|rc)\d+)?")
+_ALPINE = lazy(r"alpine(\d+\.\d+)?(?:\.\d+)?")
+_TAG = lazy(r"[\w][\w.-]{0,127}")
+_COMPONENT = r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
+_NAME = lazy(rf"{_COMPONENT}(?:/{_COMPONENT})*")
 _WINDOWS = ("windowsservercore", "nanoserver", "ltsc")
 
 
@@ -152,6 +156,8 @@ def describe_image(reference: str) -> BaseImage | None:
     for prefix in _ARCH_PREFIXES:
         name = name.removeprefix(prefix)
     tag = parsed.tag or "latest"
+    if not _TAG.fullmatch(tag) or not _NAME.fullmatch(parsed.repository):
+        return None  # a template ({{ tag }}) or a typo: not an image Docker would pull
     if name == "redhat/ubi8" or name.startswith(("redhat/ubi", "redhat/ubi9")):
         return _ubi(reference, name)
     describer = _DISTRIBUTIONS.get(name)
