@@ -25,7 +25,8 @@ API (stable; other rules and ``dlint smoke`` use it):
   for none; None unknown), ``libc`` (``glibc``, ``musl`` or None), ``own_python`` (the
   official ``python`` image, whose Python is in /usr/local), ``has_command(name)``: True,
   False, or None when the tables do not say, and ``has_package(name)`` likewise for the
-  packages that install those commands (``curl``, ``xz-utils``).
+  packages that install those commands (``curl``, ``xz-utils``), ``tag`` (``latest`` when
+  none is given), and ``externally_managed_python(today)`` (PEP 668; None unknown).
 - ``Release.archived_by(today)``: whether the release's repositories are gone on that date.
 """
 
@@ -33,7 +34,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -47,7 +48,9 @@ from .base_image_tables import (
     DEBIAN,
     DEBIAN_VERSIONS,
     DISTROLESS_PREFIXES,
+    EXTERNALLY_MANAGED_FROM,
     LANGUAGE_IMAGES,
+    LATEST_EXTERNALLY_MANAGED_SINCE,
     LIBC,
     PACKAGE_COMMANDS,
     PACKAGE_MANAGERS,
@@ -85,6 +88,7 @@ class BaseImage:
     variant: str = ""
     own_python: bool = False
     commands: Mapping[str, bool] = field(default_factory=dict)
+    tag: str = ""
 
     @property
     def package_manager(self) -> str | None:
@@ -104,6 +108,22 @@ class BaseImage:
         command = PACKAGE_COMMANDS.get(package.partition("=")[0])
         return self.has_command(command) if command else None
 
+    def externally_managed_python(self, today: date) -> bool | None:
+        """Whether the distribution's own Python refuses ``pip install`` (PEP 668) in this
+        image on ``today``; None when the release is not known. The official ``python``
+        image's Python, in /usr/local, is not the distribution's: False."""
+        if self.own_python:
+            return False
+        first = EXTERNALLY_MANAGED_FROM.get(self.distribution)
+        if first is None:
+            return None
+        if self.release is None:
+            since = LATEST_EXTERNALLY_MANAGED_SINCE[self.distribution]
+            if self.runtime is None and self.tag == "latest" and today >= since:
+                return True
+            return None
+        return _version_key(self.release.version) >= _version_key(first)
+
     def describe(self) -> str:
         """The image in words, for messages: ``python:3.6-slim (Debian bullseye)``."""
         if self.release is None:
@@ -112,7 +132,15 @@ class BaseImage:
         name = release.distribution.capitalize()
         if release.distribution == "debian":
             return f"{self.reference} ({name} {release.codename}, {release.version})"
-        return f"{self.reference} ({name} {release.version} {release.codename})".strip()
+        codename = f" {release.codename}" if release.codename else ""
+        return f"{self.reference} ({name} {release.version}{codename})"
+
+
+def _version_key(version: str) -> tuple[int, ...]:
+    """``3.19`` -> (3, 19); Debian's ``unstable`` (sid) is newer than every version."""
+    if version == "unstable":
+        return (999,)
+    return tuple(int(part) for part in version.split(".") if part.isdigit())
 
 
 def as_of(options: Mapping[str, Any]) -> date:
@@ -161,11 +189,12 @@ def describe_image(reference: str) -> BaseImage | None:
     if name == "redhat/ubi8" or name.startswith(("redhat/ubi", "redhat/ubi9")):
         return _ubi(reference, name)
     describer = _DISTRIBUTIONS.get(name)
+    image = None
     if describer is not None:
-        return describer(reference, tag)
-    if name in LANGUAGE_IMAGES:
-        return _language_image(reference, name, tag)
-    return None
+        image = describer(reference, tag)
+    elif name in LANGUAGE_IMAGES:
+        image = _language_image(reference, name, tag)
+    return replace(image, tag=tag) if image is not None else None
 
 
 # --- distributions -----------------------------------------------------------------------
