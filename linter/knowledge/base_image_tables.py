@@ -154,6 +154,24 @@ CENTOS = {
     )
 }
 
+# --- PEP 668 ---------------------------------------------------------------------------------
+# Releases whose own Python is marked externally managed (an EXTERNALLY-MANAGED file next to
+# the standard library: pip refuses to install into it, "error: externally-managed-environment"):
+# Debian from 12 bookworm (release notes, "Python Interpreters marked externally-managed",
+# www.debian.org/releases/bookworm/amd64/release-notes/ch-information.en.html, 2023-06-10);
+# Ubuntu from 23.04 lunar (its release notes, 2023-04-20); Alpine from 3.19, whose python3
+# 3.11 package ships the marker (alpinelinux.org/posts/Alpine-3.19.0-released.html,
+# 2023-12-07).
+EXTERNALLY_MANAGED_FROM = {"debian": "12", "ubuntu": "23.04", "alpine": "3.19"}
+# Since when each distribution's `latest` tag has been such a release: debian:latest became
+# bookworm on 2023-06-10, ubuntu:latest became 24.04 on 2024-04-25 (it stays on LTS
+# releases), alpine:latest became 3.19 on 2023-12-07.
+LATEST_EXTERNALLY_MANAGED_SINCE = {
+    "debian": D(2023, 6, 10),
+    "ubuntu": D(2024, 4, 25),
+    "alpine": D(2023, 12, 7),
+}
+
 # --- Official language images --------------------------------------------------------------
 # The Debian release of a tag without a codename suffix, for runtime versions whose images
 # are no longer rebuilt (so their default can no longer change). From the last tags

@@ -25,7 +25,8 @@ API (stable; other rules and ``dlint smoke`` use it):
   for none; None unknown), ``libc`` (``glibc``, ``musl`` or None), ``own_python`` (the
   official ``python`` image, whose Python is in /usr/local), ``has_command(name)``: True,
   False, or None when the tables do not say, and ``has_package(name)`` likewise for the
-  packages that install those commands (``curl``, ``xz-utils``).
+  packages that install those commands (``curl``, ``xz-utils``), ``tag`` (``latest`` when
+  none is given), and ``externally_managed_python(today)`` (PEP 668; None unknown).
 - ``Release.archived_by(today)``: whether the release's repositories are gone on that date.
 """
 
@@ -33,12 +34,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
 from ..images import ImageReference
 from ..model import Stage
+from ..patterns import lazy
 from .base_image_tables import (
     ALPINE_EOL,
     CENTOS,
@@ -46,7 +48,9 @@ from .base_image_tables import (
     DEBIAN,
     DEBIAN_VERSIONS,
     DISTROLESS_PREFIXES,
+    EXTERNALLY_MANAGED_FROM,
     LANGUAGE_IMAGES,
+    LATEST_EXTERNALLY_MANAGED_SINCE,
     LIBC,
     PACKAGE_COMMANDS,
     PACKAGE_MANAGERS,
@@ -64,8 +68,11 @@ AS_OF = "as-of"
 _HUB_REGISTRIES = frozenset({None, "docker.io", "index.docker.io", "registry-1.docker.io"})
 _HUB_MIRRORS = ("public.ecr.aws/docker/library/", "mirror.gcr.io/library/")
 _ARCH_PREFIXES = ("library/", "amd64/", "arm64v8/", "arm32v7/", "arm32v6/", "i386/", "ppc64le/")
-_VERSION = re.compile(r"\d+(?:\.\d+)*(?:(?:a|b|rc)\d+)?")
-_ALPINE = re.compile(r"alpine(\d+\.\d+)?(?:\.\d+)?")
+_VERSION = lazy(r"\d+(?:\.\d+)*(?:(?:a|b|rc)\d+)?")
+_ALPINE = lazy(r"alpine(\d+\.\d+)?(?:\.\d+)?")
+_TAG = lazy(r"[\w][\w.-]{0,127}")
+_COMPONENT = r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
+_NAME = lazy(rf"{_COMPONENT}(?:/{_COMPONENT})*")
 _WINDOWS = ("windowsservercore", "nanoserver", "ltsc")
 
 
@@ -81,6 +88,7 @@ class BaseImage:
     variant: str = ""
     own_python: bool = False
     commands: Mapping[str, bool] = field(default_factory=dict)
+    tag: str = ""
 
     @property
     def package_manager(self) -> str | None:
@@ -100,6 +108,22 @@ class BaseImage:
         command = PACKAGE_COMMANDS.get(package.partition("=")[0])
         return self.has_command(command) if command else None
 
+    def externally_managed_python(self, today: date) -> bool | None:
+        """Whether the distribution's own Python refuses ``pip install`` (PEP 668) in this
+        image on ``today``; None when the release is not known. The official ``python``
+        image's Python, in /usr/local, is not the distribution's: False."""
+        if self.own_python:
+            return False
+        first = EXTERNALLY_MANAGED_FROM.get(self.distribution)
+        if first is None:
+            return None
+        if self.release is None:
+            since = LATEST_EXTERNALLY_MANAGED_SINCE[self.distribution]
+            if self.runtime is None and self.tag == "latest" and today >= since:
+                return True
+            return None
+        return _version_key(self.release.version) >= _version_key(first)
+
     def describe(self) -> str:
         """The image in words, for messages: ``python:3.6-slim (Debian bullseye)``."""
         if self.release is None:
@@ -108,7 +132,15 @@ class BaseImage:
         name = release.distribution.capitalize()
         if release.distribution == "debian":
             return f"{self.reference} ({name} {release.codename}, {release.version})"
-        return f"{self.reference} ({name} {release.version} {release.codename})".strip()
+        codename = f" {release.codename}" if release.codename else ""
+        return f"{self.reference} ({name} {release.version}{codename})"
+
+
+def _version_key(version: str) -> tuple[int, ...]:
+    """``3.19`` -> (3, 19); Debian's ``unstable`` (sid) is newer than every version."""
+    if version == "unstable":
+        return (999,)
+    return tuple(int(part) for part in version.split(".") if part.isdigit())
 
 
 def as_of(options: Mapping[str, Any]) -> date:
@@ -152,14 +184,17 @@ def describe_image(reference: str) -> BaseImage | None:
     for prefix in _ARCH_PREFIXES:
         name = name.removeprefix(prefix)
     tag = parsed.tag or "latest"
+    if not _TAG.fullmatch(tag) or not _NAME.fullmatch(parsed.repository):
+        return None  # a template ({{ tag }}) or a typo: not an image Docker would pull
     if name == "redhat/ubi8" or name.startswith(("redhat/ubi", "redhat/ubi9")):
         return _ubi(reference, name)
     describer = _DISTRIBUTIONS.get(name)
+    image = None
     if describer is not None:
-        return describer(reference, tag)
-    if name in LANGUAGE_IMAGES:
-        return _language_image(reference, name, tag)
-    return None
+        image = describer(reference, tag)
+    elif name in LANGUAGE_IMAGES:
+        image = _language_image(reference, name, tag)
+    return replace(image, tag=tag) if image is not None else None
 
 
 # --- distributions -----------------------------------------------------------------------
