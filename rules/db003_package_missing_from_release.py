@@ -44,7 +44,8 @@ class PackageMissingFromRelease(Rule):
     image no longer ships: `python-pip`, `python-dev` and `python` on Ubuntu 20.04 and later
     (and on Debian 11/12 and later), `mysql-client` and `mysql-server` on Debian 10 and later,
     `openjdk-8-*` on Debian 10 and later, `libssl1.0-dev`, `php5-*`, `libpng12-dev`, `netcat`
-    on Debian 12 and Ubuntu 24.04, `software-properties-common` on Debian 13, and `python`,
+    on Debian 12 and Ubuntu 24.04, `python3-distutils` on Ubuntu 24.04,
+    `software-properties-common` on Debian 13, and `python`,
     `python-dev` and `python2` on Alpine 3.12 and 3.16. The release is read from the base
     image's tag, through `FROM <stage>` and build arguments (`debian:bookworm`, `ubuntu:20.04`,
     `python:3.11-slim-bullseye`, `node:18-alpine3.17`); the floating tags of `debian`, `ubuntu`

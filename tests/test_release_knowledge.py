@@ -36,6 +36,7 @@ TODAY = datetime.date(2026, 12, 1)
         ("alpine", "3.20.3", "python2>=2.7", "python3"),
         ("debian", "12", "netcat", "netcat-traditional"),
         ("ubuntu", "24.04", "netcat", "netcat-openbsd"),
+        ("ubuntu", "24.04", "python3-distutils", "python3-setuptools"),
     ],
 )
 def test_missing_packages(distribution: str, version: str, package: str, replacement: str) -> None:
@@ -56,6 +57,7 @@ def test_missing_packages(distribution: str, version: str, package: str, replace
         ("debian", "9", "openjdk-8-jdk"),
         ("debian", "12", "openjdk-17-jdk"),
         ("debian", "12", "software-properties-common"),
+        ("ubuntu", "22.04", "python3-distutils"),
         ("alpine", "3.11", "python"),
         ("alpine", "3.15", "python2"),
         ("debian", "sid", "python-pip"),  # a name, not a number: unknown

@@ -117,6 +117,11 @@ MISSING_PACKAGES = (
     # packages.ubuntu.com/jammy/netcat).
     MissingPackage("netcat", "debian", "12", "netcat-traditional", safe=True),
     MissingPackage("netcat", "ubuntu", "24.04", "netcat-openbsd", safe=True),
+    # distutils left the standard library in Python 3.12 (PEP 632); Ubuntu 23.10 was the last
+    # with python3-distutils and 24.04 has none (packages.ubuntu.com/mantic/python3-distutils;
+    # launchpad.net/bugs/2060772; armbian/build#6527, AlexxIT/Dataplicity#40). setuptools
+    # carries a distutils of its own.
+    MissingPackage("python3-distutils", "ubuntu", "24.04", "python3-setuptools"),
     # Alpine 3.12 (2020-05-29) has no "python"/"python-dev" (python2 only by that name):
     # docker-library/docker#240 ("python (missing)" on 3.12), matsuu/docker-azure-cli#4
     # ("python-dev (missing)" on 3.12.3), bosun-monitor/bosun#2491.
