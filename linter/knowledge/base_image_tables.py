@@ -274,7 +274,7 @@ COMMANDS = {
 # amd64/release-notes/ch-information.en.html, "apt-key … gnupg is no longer installed"), and
 # Ubuntu's images were "minimized" from 18.04 on (wiki.ubuntu.com/Minimal); before, whether
 # locales (locale-gen) was in is left unknown.
-_OLD_DEBIAN = {"gpg": True}
+_OLD_DEBIAN: dict[str, bool | None] = {"gpg": True}
 _OLD_UBUNTU = ("lucid", "precise", "quantal", "raring", "saucy", "trusty", "utopic", "vivid",
                "wily", "xenial", "yakkety", "zesty", "artful")  # fmt: skip
 RELEASE_COMMANDS: dict[tuple[str, str], dict[str, bool | None]] = {
