@@ -16,7 +16,16 @@ from helpers import CORPUS, lint
 AS_OF = "2026-12-07"
 # Files of official/ and modern/ where a DB error is right, each with the reason. A new entry
 # needs the failing build's cause, not a wish for silence.
-EXPLAINED_ERRORS: dict[tuple[str, str], str] = {}
+_BUSTER = (
+    "a Debian 10 buster base (node:lts-buster, rust:buster, their last images) runs apt-get "
+    "update: buster left deb.debian.org by 2025-07-14, and these builds fail today with "
+    "'does not have a Release file' (github.com/DDMAL/Rodan/issues/1316)"
+)
+EXPLAINED_ERRORS: dict[tuple[str, str], str] = {
+    ("awesome-compose__react-express-mongodb_backend.Dockerfile", "DB001"): _BUSTER,
+    ("awesome-compose__react-express-mongodb_frontend.Dockerfile", "DB001"): _BUSTER,
+    ("awesome-compose__react-rust-postgres_backend.Dockerfile", "DB001"): _BUSTER,
+}
 
 
 @pytest.mark.parametrize("folder", ["official", "modern"])
@@ -60,3 +69,18 @@ def test_a_bad_as_of_on_the_command_line_is_a_usage_error(tmp_path: Path) -> Non
     assert done.returncode == 2
     assert "--as-of" in done.stderr and "YYYY-MM-DD" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_as_of_decides_what_date_dependent_rules_report(tmp_path: Path) -> None:
+    (tmp_path / "Dockerfile").write_text("FROM debian:jessie\nRUN apt-get update\n")
+    before = dlint("check", "--select", "DB001", "--as-of", "2020-01-01", "Dockerfile",
+                   cwd=tmp_path)  # fmt: skip
+    after = dlint("check", "--select", "DB001", "--as-of", "2026-12-07", "Dockerfile",
+                  cwd=tmp_path)  # fmt: skip
+    assert (before.returncode, before.stdout.count("DB001")) == (0, 0)
+    assert (after.returncode, after.stdout.count("DB001")) == (1, 1)
+    (tmp_path / ".dlint.toml").write_text("as-of = 2020-01-01\n")
+    configured = dlint("check", "--select", "DB001", "Dockerfile", cwd=tmp_path)
+    overridden = dlint("check", "--select", "DB001", "--as-of", "2026-12-07", "Dockerfile",
+                       cwd=tmp_path)  # fmt: skip
+    assert configured.returncode == 0 and overridden.returncode == 1

@@ -269,6 +269,25 @@ COMMANDS = {
         if k not in _FULL_UNKNOWN
     },
 }
+# Older releases differ: apt depended on gnupg until Debian 9 stretch and Ubuntu 18.04 (from
+# then on only gpgv: the stretch release notes, www.debian.org/releases/stretch/
+# amd64/release-notes/ch-information.en.html, "apt-key … gnupg is no longer installed"), and
+# Ubuntu's images were "minimized" from 18.04 on (wiki.ubuntu.com/Minimal); before, whether
+# locales (locale-gen) was in is left unknown.
+_OLD_DEBIAN: dict[str, bool | None] = {"gpg": True}
+_OLD_UBUNTU = ("lucid", "precise", "quantal", "raring", "saucy", "trusty", "utopic", "vivid",
+               "wily", "xenial", "yakkety", "zesty", "artful")  # fmt: skip
+RELEASE_COMMANDS: dict[tuple[str, str], dict[str, bool | None]] = {
+    **{("debian", codename): _OLD_DEBIAN for codename in ("squeeze", "wheezy", "jessie")},
+    **{("ubuntu", codename): {"gpg": True, "locale-gen": None} for codename in _OLD_UBUNTU},
+}
+# The official images whose slim variant is known to lack the common tools in every release:
+# python:*-slim has always been FROM debian:*-slim (docker-library/python). node's and ruby's
+# slim variants were once built on buildpack-deps:*-curl (with curl, wget, gpg), so theirs
+# are judged only for a release named in the tag, from stretch on.
+SLIM_ALWAYS_BARE = frozenset({"python"})
+SLIM_BARE_FROM = ("stretch", "buster", "bullseye", "bookworm", "trixie", "forky")
+
 # Debian package -> the command it installs, for packages named like the common commands.
 PACKAGE_COMMANDS = {
     "curl": "curl", "wget": "wget", "git": "git", "git-core": "git", "gnupg": "gpg",

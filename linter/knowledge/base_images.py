@@ -55,7 +55,10 @@ from .base_image_tables import (
     PACKAGE_COMMANDS,
     PACKAGE_MANAGERS,
     PYTHON_DEFAULT_RELEASE,
+    RELEASE_COMMANDS,
     RUNTIME_COMMANDS,
+    SLIM_ALWAYS_BARE,
+    SLIM_BARE_FROM,
     UBUNTU,
     UBUNTU_VERSIONS,
     Release,
@@ -100,6 +103,10 @@ class BaseImage:
 
     def has_command(self, name: str) -> bool | None:
         """Whether a fresh container of the image has ``name`` on PATH (None: unknown)."""
+        if self.release is not None:
+            changes = RELEASE_COMMANDS.get((self.release.distribution, self.release.codename))
+            if changes is not None and name in changes:
+                return changes[name]
         return self.commands.get(name)
 
     def has_package(self, package: str) -> bool | None:
@@ -289,6 +296,9 @@ def _language_image(reference: str, name: str, tag: str) -> BaseImage | None:
     elif name == "golang" and variant == "full":
         variant = "scm"  # golang:<v> is FROM buildpack-deps:<codename>-scm
     commands = _commands(variant, runtime, name)
+    judged = release is not None and release.codename in SLIM_BARE_FROM
+    if variant == "slim" and name not in SLIM_ALWAYS_BARE and not judged:
+        commands = {}
     return BaseImage(reference, distribution, release, runtime, runtime_version, variant,
                      own_python, commands)  # fmt: skip
 
