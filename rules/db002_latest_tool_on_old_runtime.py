@@ -13,15 +13,14 @@ from dockerfile_dlint.knowledge.base_image_tables import (
     minimum_on,
 )
 from dockerfile_dlint.knowledge.base_images import BaseImage, as_of, stage_base
-from dockerfile_dlint.knowledge.build_history import earlier_runs, ordered_commands, program
-from dockerfile_dlint.knowledge.package_managers import invocation, mentions
+from dockerfile_dlint.knowledge.build_history import StageStates, ordered_commands, program
+from dockerfile_dlint.knowledge.package_managers import invocation
 
 # get-pip.py of the latest pip (the versioned ones live under /pip/<python>/get-pip.py).
 LATEST_GET_PIP = lazy(
     r"bootstrap\.pypa\.io/get-pip\.py|pypa/get-pip/(?:master|main)/(?:public/)?get-pip\.py"
 )
 PYTHON = lazy(r"python(\d(?:\.\d+)?)?")
-HINTS = ("get-pip", "npm", "gem", "easy_install", "pip")
 Version = tuple[int, ...]
 
 
@@ -70,23 +69,28 @@ class LatestToolOnOldRuntime(Rule):
     name = "latest-tool-on-old-runtime"
     level = Level.ERROR
     instructions = frozenset({"RUN"})
+    onbuild = False
+
+    def __init__(self) -> None:
+        self._states: StageStates[_State | None] = StageStates(lambda stage: None)
 
     def check(self, instruction: Instruction, ctx: Context) -> Iterator[Finding]:
-        if not mentions(instruction, *HINTS):
-            return
         stage = ctx.stage(instruction)
-        base = stage_base(stage) if stage is not None else None
-        if stage is None or base is None:
+        if stage is None:
             return
-        today = as_of(ctx.options)
-        state = _State(base, today)
-        for earlier in earlier_runs(ctx, instruction):
-            for command in ordered_commands(ctx, earlier):
-                if state.see(command, earlier) is not None:
-                    return  # the build already stopped there, and was reported there
+        state = self._states.of(stage)
+        if state is None:
+            base = stage_base(stage)
+            if base is None:
+                return
+            state = _State(base, as_of(ctx.options))
+            self._states.set(stage, state)
+        if state.failed:
+            return
         for command in ordered_commands(ctx, instruction):
             message = state.see(command, instruction)
             if message is not None:
+                state.failed = True  # the build stops here: later lines are not reached
                 words = command.unwrapped().words
                 yield self.finding(words[0].span, message)
                 return
@@ -104,6 +108,7 @@ class _State:
         self.pip_upgrade: tuple[int, str] | None = None
         self.distro_pip = False
         self.installed = False
+        self.failed = False
 
     def see(self, command: SimpleCommand, instruction: Instruction) -> str | None:
         name = program(command)

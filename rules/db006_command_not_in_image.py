@@ -8,11 +8,12 @@ from dockerfile_dlint.api import (
     Rule,
     ShellScript,
     SimpleCommand,
+    Stage,
     lazy,
 )
 from dockerfile_dlint.knowledge.base_images import BaseImage, stage_base
 from dockerfile_dlint.knowledge.build_history import (
-    earlier_runs,
+    StageStates,
     first_from,
     ordered_commands,
     program,
@@ -79,17 +80,37 @@ class CommandNotInImage(Rule):
     code = "DB006"
     name = "command-not-in-image"
     level = Level.ERROR
-    instructions = frozenset({"RUN"})
+    instructions = frozenset({"RUN", "COPY", "ADD"})
+    onbuild = False
 
-    def check(self, instruction: Instruction, ctx: Context) -> Iterator[Finding]:
+    def __init__(self) -> None:
+        # Per stage: whether an earlier step may have added commands to the image.
+        self._installed: StageStates[list[bool]] = StageStates(lambda stage: [False])
+
+    def check(self, instruction: Instruction, ctx: Context) -> list[Finding]:
+        stage = ctx.stage(instruction)
+        if stage is None:
+            return []
+        installed = self._installed.of(stage)
+        if installed[0]:
+            return []
+        if instruction.keyword != "RUN":
+            arguments = instruction.arguments
+            installed[0] = bool(arguments) and arguments[-1].value.startswith(BIN_DIRECTORIES)
+            return []
+        commands = ordered_commands(ctx, instruction)
+        findings = list(self._judge(instruction, ctx, stage, commands))
+        installed[0] = any(_installs_or_runs_script(command) for command in commands)
+        return findings
+
+    def _judge(
+        self, instruction: Instruction, ctx: Context, stage: Stage, commands: list[SimpleCommand]
+    ) -> Iterator[Finding]:
         text = instruction.text.text
         if not any(name in text for name in PACKAGES) or any(g in text for g in GUARDS):
             return
-        stage = ctx.stage(instruction)
-        base = stage_base(stage) if stage is not None else None
-        if stage is None or base is None or not base.commands:
-            return
-        if _anything_installed(ctx, instruction):
+        base = stage_base(stage)
+        if base is None or not base.commands:
             return
         origin = first_from(stage)
         if instruction.json and instruction.arguments:
@@ -99,7 +120,6 @@ class CommandNotInImage(Rule):
                 yield self.finding(first.span, _message(name, base, origin.span.line))
                 return
         script = ctx.shell(instruction)
-        commands = ordered_commands(ctx, instruction)
         errexit = bool(SET_E.search(text)) or ";" not in text.replace("\\;", "")
         if instruction.heredocs:
             errexit = any(SET_E.search(heredoc.body.text) for heredoc in instruction.heredocs)
@@ -127,25 +147,6 @@ def _message(name: str, base: BaseImage, line: int) -> str:
         f"{name} is not in {base.describe()} (FROM, line {line}) and nothing installed it "
         f"before this command: the build stops with '{name}: not found' (exit 127); run "
         f"{install} before it"
-    )
-
-
-def _anything_installed(ctx: Context, instruction: Instruction) -> bool:
-    """Whether an earlier step of the image may have added commands."""
-    stage = ctx.stage(instruction)
-    chain = []
-    while stage is not None:
-        chain.append(stage)
-        stage = stage.parent
-    for ancestor in chain:
-        for other in ancestor.instructions:
-            copies = other.keyword in ("COPY", "ADD") and bool(other.arguments)
-            if copies and other.arguments[-1].value.startswith(BIN_DIRECTORIES):
-                return True
-    return any(
-        _installs_or_runs_script(command)
-        for run in earlier_runs(ctx, instruction)
-        for command in ordered_commands(ctx, run)
     )
 
 

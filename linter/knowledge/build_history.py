@@ -9,12 +9,49 @@ runs them.
 
 from __future__ import annotations
 
+import copy
 import posixpath
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Generic, TypeVar
 
 from dockerfile_dlint.api import Context, Instruction, SimpleCommand, Stage
 
-__all__ = ["earlier_runs", "first_from", "ordered_commands", "program"]
+__all__ = ["StageStates", "earlier_runs", "first_from", "ordered_commands", "program"]
+
+T = TypeVar("T")
+
+
+class StageStates(Generic[T]):
+    """A rule's state of each stage's image, carried on as the engine walks the file.
+
+    The engine calls ``check`` in file order, so a stage's parent (an earlier stage) is
+    complete when the stage starts: its state is copied, and a ``FROM <stage>`` inherits what
+    its parent's RUNs did, at the cost of one pass over the file (no replays).
+    """
+
+    def __init__(self, fresh: Callable[[Stage], T]) -> None:
+        self._fresh = fresh
+        self._states: dict[int, T] = {}
+
+    def of(self, stage: Stage) -> T:
+        missing = []
+        current: Stage | None = stage
+        while current is not None and current.index not in self._states:
+            missing.append(current)
+            current = current.parent
+        for new in reversed(missing):  # oldest first; a chain of any length, no recursion
+            parent = new.parent
+            inherited = parent is not None and parent.index in self._states
+            self._states[new.index] = (
+                copy.copy(self._states[parent.index])
+                if inherited and parent is not None
+                else self._fresh(new)
+            )
+        return self._states[stage.index]
+
+    def set(self, stage: Stage, state: T) -> None:
+        """Replace the stage's state (a state made on first use)."""
+        self._states[stage.index] = state
 
 
 def first_from(stage: Stage) -> Instruction:
