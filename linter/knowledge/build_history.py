@@ -1,10 +1,10 @@
-"""What ran before a RUN in its image: the stage chain's earlier instructions and commands.
+"""What ran before a RUN in its image, as the build-rot rules keep track of it.
 
-The build-rot rules ask the same questions of the history of an instruction: did an ``apt-get
-update`` run (and were the lists removed since), was ``curl`` installed, was a virtualenv made?
-A stage built ``FROM`` an earlier stage carries that stage's history, so the walk follows
-``FROM <stage>`` back to the first stage and reads each RUN's commands in the order the shell
-runs them.
+The DB rules ask the same questions of an instruction's history: did an ``apt-get update`` run
+(and were the lists removed since), was ``curl`` installed, was a virtualenv made? A stage
+built ``FROM`` an earlier stage carries that stage's history. :class:`StageStates` keeps a
+rule's answer per stage as the engine walks the file once, and the helpers read each RUN's
+commands in the order the shell runs them.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Generic, TypeVar
 
 from dockerfile_dlint.api import Context, Instruction, SimpleCommand, Stage
 
-__all__ = ["StageStates", "earlier_runs", "first_from", "ordered_commands", "program"]
+__all__ = ["StageStates", "first_from", "ordered_commands", "program"]
 
 T = TypeVar("T")
 
@@ -59,25 +59,6 @@ def first_from(stage: Stage) -> Instruction:
     while stage.parent is not None:
         stage = stage.parent
     return stage.from_instruction
-
-
-def earlier_runs(ctx: Context, instruction: Instruction) -> Iterator[Instruction]:
-    """The RUN instructions of ``instruction``'s image that ran before it, oldest first:
-    those of the stages it is built on, then those of its own stage."""
-    stage = ctx.stage(instruction)
-    if stage is None:
-        return
-    chain: list[Stage] = []
-    current: Stage | None = stage
-    while current is not None:
-        chain.append(current)
-        current = current.parent
-    for ancestor in reversed(chain):
-        for other in ancestor.instructions:
-            if other is instruction:
-                return
-            if other.keyword == "RUN":
-                yield other
 
 
 def ordered_commands(ctx: Context, instruction: Instruction) -> list[SimpleCommand]:
