@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import copy
 import posixpath
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Generic, TypeVar
 
 from dockerfile_dlint.api import Context, Instruction, SimpleCommand, Stage
