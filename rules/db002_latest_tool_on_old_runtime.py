@@ -1,7 +1,19 @@
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 
-from dockerfile_dlint.api import Context, Finding, Instruction, Level, Rule, SimpleCommand, lazy
+from dockerfile_dlint.api import (
+    Context,
+    Edit,
+    Finding,
+    Fix,
+    Instruction,
+    Level,
+    Rule,
+    SimpleCommand,
+    Span,
+    Word,
+    lazy,
+)
 from dockerfile_dlint.knowledge.base_image_tables import (
     DISTRO_PYTHON2,
     DISTRO_PYTHON3,
@@ -21,6 +33,10 @@ LATEST_GET_PIP = lazy(
     r"bootstrap\.pypa\.io/get-pip\.py|pypa/get-pip/(?:master|main)/(?:public/)?get-pip\.py"
 )
 PYTHON = lazy(r"python(\d(?:\.\d+)?)?")
+LATEST_URL = "bootstrap.pypa.io/get-pip.py"
+# The Pythons that have a get-pip.py of their own at bootstrap.pypa.io/pip/<version>/.
+VERSIONED_GET_PIP = frozenset({(2, 6), (2, 7), (3, 2), (3, 3), (3, 4), (3, 5), (3, 6), (3, 7),
+                               (3, 8)})  # fmt: skip
 Version = tuple[int, ...]
 
 
@@ -63,6 +79,12 @@ class LatestToolOnOldRuntime(Rule):
     FROM python:3.6-slim
     RUN curl -fsSL https://bootstrap.pypa.io/pip/3.6/get-pip.py | python
     ```
+
+    ## Fix
+    The download of `https://bootstrap.pypa.io/get-pip.py` becomes the one for the image's
+    Python (`https://bootstrap.pypa.io/pip/3.6/get-pip.py`), which installs the last pip that
+    supports it; a safe fix, since the unversioned script cannot run there at all. The other
+    cases are left to you (which version to pin, or which runtime to move to, is a choice).
     """
 
     code = "DB002"
@@ -70,6 +92,7 @@ class LatestToolOnOldRuntime(Rule):
     level = Level.ERROR
     instructions = frozenset({"RUN"})
     onbuild = False
+    fixable = "safe"
 
     def __init__(self) -> None:
         self._states: StageStates[_State | None] = StageStates(lambda stage: None)
@@ -92,7 +115,8 @@ class LatestToolOnOldRuntime(Rule):
             if message is not None:
                 state.failed = True  # the build stops here: later lines are not reached
                 words = command.unwrapped().words
-                yield self.finding(words[0].span, message)
+                fix = _versioned_get_pip(state, ctx.dockerfile.source.line_text)
+                yield self.finding(words[0].span, message, fix)
                 return
 
 
@@ -104,6 +128,8 @@ class _State:
         self.base = base
         self.today = today
         self.get_pip_line: int | None = None
+        self.get_pip_word: Word | None = None
+        self.get_pip_python: Version | None = None
         self.npm_upgrade_line: int | None = None
         self.pip_upgrade: tuple[int, str] | None = None
         self.distro_pip = False
@@ -113,8 +139,9 @@ class _State:
     def see(self, command: SimpleCommand, instruction: Instruction) -> str | None:
         name = program(command)
         values = [word.value for word in command.unwrapped().words]
-        if any(LATEST_GET_PIP.search(value) for value in values):
-            self.get_pip_line = command.span.line
+        for word in command.unwrapped().words:
+            if LATEST_GET_PIP.search(word.value):
+                self.get_pip_line, self.get_pip_word = command.span.line, word
         runs_script = any(v.endswith("get-pip.py") for v in values[1:]) or values[1:] in (
             [],
             ["-"],
@@ -148,6 +175,7 @@ class _State:
         minimum = minimum_on(LATEST_PIP_MINIMUM, self.today)
         if version is None or minimum is None or version >= minimum:
             return None
+        self.get_pip_python = version
         shown = _dotted(version)
         return (
             f"{interpreter} runs the latest get-pip.py (downloaded at line {self.get_pip_line}),"
@@ -234,6 +262,24 @@ class _State:
         if match.group(1) == "3":
             return DISTRO_PYTHON3.get(release.codename)
         return (2, 7) if release.codename in DISTRO_PYTHON2 else None
+
+
+def _versioned_get_pip(state: _State, line_text: Callable[[int], str]) -> Fix | None:
+    """The download of the latest get-pip.py changed to the one for the image's Python
+    (https://bootstrap.pypa.io/pip/3.6/get-pip.py), where the URL is written out."""
+    word, python = state.get_pip_word, state.get_pip_python
+    if word is None or python is None or python not in VERSIONED_GET_PIP:
+        return None
+    span = word.span
+    if span.line != span.end_line:
+        return None
+    text = line_text(span.line)
+    start = text.find(LATEST_URL, span.column - 1, span.end_column - 1)
+    if start < 0:
+        return None
+    versioned = f"bootstrap.pypa.io/pip/{_dotted(python)}/get-pip.py"
+    edit = Edit(Span(span.line, start + 1, span.line, start + 1 + len(LATEST_URL)), versioned)
+    return Fix((edit,), title=f"download the get-pip.py for Python {_dotted(python)}")
 
 
 def _version(text: str | None) -> Version | None:
