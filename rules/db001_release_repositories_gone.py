@@ -16,10 +16,10 @@ from dockerfile_dlint.knowledge.base_images import BaseImage, Release, as_of, st
 from dockerfile_dlint.knowledge.build_history import (
     StageStates,
     first_from,
+    invocation_of,
     ordered_commands,
     program,
 )
-from dockerfile_dlint.knowledge.package_managers import invocation
 
 # A sources line: `deb [options] URL SUITE COMPONENT…`.
 SOURCES_LINE = lazy(
@@ -115,7 +115,7 @@ class ReleaseRepositoriesGone(Rule):
                 continue
             if _reads_repositories(command, cause.release):
                 image.failed = True  # the build stops here: one finding per image
-                read = invocation(command)
+                read = invocation_of(command)
                 span = read.span if read is not None else command.span
                 name = read.name if read is not None else program(command)
                 yield self.finding(span, _message(name, cause))
@@ -172,7 +172,7 @@ def _copies_repositories(instruction: Instruction) -> bool:
 
 
 def _reads_repositories(command: SimpleCommand, release: Release) -> bool:
-    read = invocation(command)
+    read = invocation_of(command)
     if read is None:
         return False
     if release.distribution == "centos":

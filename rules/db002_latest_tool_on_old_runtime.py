@@ -25,8 +25,12 @@ from dockerfile_dlint.knowledge.base_image_tables import (
     minimum_on,
 )
 from dockerfile_dlint.knowledge.base_images import BaseImage, as_of, stage_base
-from dockerfile_dlint.knowledge.build_history import StageStates, ordered_commands, program
-from dockerfile_dlint.knowledge.package_managers import invocation
+from dockerfile_dlint.knowledge.build_history import (
+    StageStates,
+    invocation_of,
+    ordered_commands,
+    program,
+)
 
 # get-pip.py of the latest pip (the versioned ones live under /pip/<python>/get-pip.py).
 LATEST_GET_PIP = lazy(
@@ -154,7 +158,7 @@ class _State:
             return self._gem(values)
         if name.startswith("easy_install"):
             return self._easy_install(name)
-        read = invocation(command)
+        read = invocation_of(command)
         if read is None:
             return None
         if read.installs and read.manager in ("apt-get", "apt", "apk", "pip", "yum"):

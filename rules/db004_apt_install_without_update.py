@@ -5,12 +5,12 @@ from dockerfile_dlint.knowledge.base_images import stage_base
 from dockerfile_dlint.knowledge.build_history import (
     StageStates,
     first_from,
+    invocation_of,
     ordered_commands,
     program,
 )
 from dockerfile_dlint.knowledge.package_managers import (
     cache_mount_targets,
-    invocation,
     mentions,
 )
 
@@ -88,7 +88,7 @@ class AptInstallWithoutUpdate(Rule):
             elif _removes_lists(command):
                 lists[0] = False
             elif not lists[0] and _installs_from_lists(command):
-                read = invocation(command)
+                read = invocation_of(command)
                 if read is None or all(base.has_package(w.value) for w in read.arguments):
                     continue  # apt-get install curl where curl is installed: nothing to fetch
                 yield self.finding(
@@ -127,7 +127,7 @@ def _is_update(command: SimpleCommand) -> bool:
         return not command.has_flag("-n", "--no-update")
     if name not in APT_PROGRAMS:
         return False
-    read = invocation(command)
+    read = invocation_of(command)
     return read is not None and read.subcommand == "update"
 
 
@@ -141,7 +141,7 @@ def _removes_lists(command: SimpleCommand) -> bool:
 def _installs_from_lists(command: SimpleCommand) -> bool:
     if program(command) not in APT_PROGRAMS:
         return False
-    read = invocation(command)
+    read = invocation_of(command)
     if read is None or not read.installs or not read.arguments:
         return False
     return not all(_local_file(word.value) for word in read.arguments)

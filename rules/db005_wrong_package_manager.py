@@ -5,10 +5,11 @@ from dockerfile_dlint.knowledge.base_images import BaseImage, stage_base
 from dockerfile_dlint.knowledge.build_history import (
     StageStates,
     first_from,
+    invocation_of,
     ordered_commands,
     program,
 )
-from dockerfile_dlint.knowledge.package_managers import invocation, mentions
+from dockerfile_dlint.knowledge.package_managers import mentions
 
 # The distributions whose images have each package manager.
 HOMES = {
@@ -94,7 +95,7 @@ class WrongPackageManager(Rule):
             name = program(command)
             if name not in HOMES or base.distribution in HOMES[name]:
                 continue
-            read = invocation(command)
+            read = invocation_of(command)
             words = read.words if read is not None else command.unwrapped().words
             yield self.finding(words[0].span, _message(name, base, origin.span.line))
             return  # the build stops at the first
@@ -117,7 +118,7 @@ def _message(name: str, base: BaseImage, line: int) -> str:
 
 def _installs_manager(command: SimpleCommand) -> bool:
     """Whether the command installs another distribution's package manager."""
-    read = invocation(command)
+    read = invocation_of(command)
     return (
         read is not None
         and read.installs

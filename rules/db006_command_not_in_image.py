@@ -15,10 +15,10 @@ from dockerfile_dlint.knowledge.base_images import BaseImage, stage_base
 from dockerfile_dlint.knowledge.build_history import (
     StageStates,
     first_from,
+    invocation_of,
     ordered_commands,
     program,
 )
-from dockerfile_dlint.knowledge.package_managers import invocation
 
 # The commands the rule knows, with the package that installs each (apt name, apk name).
 PACKAGES = {
@@ -154,7 +154,7 @@ def _installs_or_runs_script(command: SimpleCommand) -> bool:
     name = program(command)
     if name in SHELLS or name.endswith(".sh") or name.startswith("./"):
         return True
-    read = invocation(command)
+    read = invocation_of(command)
     return read is not None and read.installs and read.manager not in ("pip", "npm", "yarn")
 
 

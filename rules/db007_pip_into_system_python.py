@@ -13,9 +13,10 @@ from dockerfile_dlint.knowledge.base_images import as_of, stage_base
 from dockerfile_dlint.knowledge.build_history import (
     StageStates,
     first_from,
+    invocation_of,
     ordered_commands,
 )
-from dockerfile_dlint.knowledge.package_managers import invocation, mentions
+from dockerfile_dlint.knowledge.package_managers import mentions
 
 # Packages that install the distribution's pip.
 PIP_PACKAGES = frozenset({"python3-pip", "py3-pip"})
@@ -120,7 +121,7 @@ class PipIntoSystemPython(Rule):
                 return
             if not has_pip or not _system_pip_install(command):
                 continue
-            read = invocation(command)
+            read = invocation_of(command)
             assert read is not None
             release = base.describe()
             yield self.finding(
@@ -135,7 +136,7 @@ class PipIntoSystemPython(Rule):
 
 
 def _installs(command: SimpleCommand, packages: frozenset[str]) -> bool:
-    read = invocation(command)
+    read = invocation_of(command)
     return (
         read is not None
         and read.manager in ("apt-get", "apt", "apk", "aptitude")
@@ -151,7 +152,7 @@ def _escapes(command: SimpleCommand) -> bool:
 
 
 def _system_pip_install(command: SimpleCommand) -> bool:
-    read = invocation(command)
+    read = invocation_of(command)
     if read is None or read.manager != "pip" or not read.installs:
         return False
     program = read.words[0].value

@@ -35,6 +35,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from datetime import date
+from functools import lru_cache
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
@@ -170,6 +171,7 @@ def stage_base(stage: Stage) -> BaseImage | None:
     return describe_image(root.image_resolved)
 
 
+@lru_cache(maxsize=256)
 def describe_image(reference: str) -> BaseImage | None:
     """The image ``reference`` names, or None when the tables do not know it."""
     reference = reference.strip()

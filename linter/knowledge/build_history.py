@@ -15,8 +15,9 @@ from collections.abc import Callable
 from typing import Generic, TypeVar
 
 from dockerfile_dlint.api import Context, Instruction, SimpleCommand, Stage
+from dockerfile_dlint.knowledge.package_managers import Invocation, invocation, invocations
 
-__all__ = ["StageStates", "first_from", "ordered_commands", "program"]
+__all__ = ["StageStates", "first_from", "invocation_of", "ordered_commands", "program"]
 
 T = TypeVar("T")
 
@@ -61,10 +62,36 @@ def first_from(stage: Stage) -> Instruction:
     return stage.from_instruction
 
 
+# The last RUNs' commands, sorted, and what each runs, kept for the several DB rules that ask
+# of the same RUN (keyed by identity, checked: the objects live as long as the Context).
+_ORDERED: dict[int, tuple[tuple[SimpleCommand, ...], list[SimpleCommand]]] = {}
+_READS: dict[int, tuple[SimpleCommand, Invocation | None]] = {}
+_LIMIT = 256
+
+
 def ordered_commands(ctx: Context, instruction: Instruction) -> list[SimpleCommand]:
     """The RUN's commands in the order of their text (nested ``sh -c`` scripts in place)."""
     commands = ctx.run_commands(instruction)
-    return sorted(commands, key=lambda command: (command.span.line, command.span.column))
+    cached = _ORDERED.get(id(commands))
+    if cached is not None and cached[0] is commands:
+        return cached[1]
+    ordered = sorted(commands, key=lambda command: (command.span.line, command.span.column))
+    if len(_ORDERED) >= _LIMIT:
+        _ORDERED.clear()
+        _READS.clear()
+    _ORDERED[id(commands)] = (commands, ordered)
+    found = {id(read.command): read for read in invocations(commands)}
+    for command in commands:
+        _READS[id(command)] = (command, found.get(id(command)))
+    return ordered
+
+
+def invocation_of(command: SimpleCommand) -> Invocation | None:
+    """The package manager ``command`` runs, read (see ``package_managers.invocation``)."""
+    cached = _READS.get(id(command))
+    if cached is not None and cached[0] is command:
+        return cached[1]
+    return invocation(command)
 
 
 def program(command: SimpleCommand) -> str:
