@@ -148,12 +148,16 @@ ALPINE_EOL = {
 # https://wiki.centos.org/About/Product (end of life). CentOS 6 and 8 moved to
 # vault.centos.org after their end of life; CentOS 7's mirrorlist.centos.org, which its yum
 # configuration reads, was shut down on 2024-07-01 (https://www.centos.org/centos-linux-eol/).
+_VAULT = "vault.centos.org"
 CENTOS = {
     r.version: r
     for r in (
         Release("centos", "centos6", "6", D(2020, 11, 30), D(2020, 12, 2), "vault.centos.org"),
         Release("centos", "centos7", "7", D(2024, 6, 30), D(2024, 7, 1), "vault.centos.org"),
         Release("centos", "centos8", "8", D(2021, 12, 31), D(2022, 1, 31), "vault.centos.org"),
+        # CentOS Stream 8: end of builds 2024-05-31; its content left the mirrors for the
+        # vault when mirror.centos.org closed, 2024-07-01 (same page)
+        Release("centos", "stream8", "stream8", D(2024, 5, 31), D(2024, 7, 1), _VAULT),
     )
 }
 
