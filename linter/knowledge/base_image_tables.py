@@ -209,7 +209,9 @@ LANGUAGE_IMAGES = {
 # distroless: "contain only your application and its runtime dependencies").
 DISTROLESS_PREFIXES = ("gcr.io/distroless/", "cgr.dev/chainguard/static")
 
-# Package manager of a distribution's images.
+# Package manager of a distribution's images (each image's Dockerfile on Docker Hub and the
+# distributions' documentation: Red Hat's "Universal Base Images" guide for ubi-minimal's
+# microdnf; Amazon Linux 2023's yum is dnf under its old name).
 PACKAGE_MANAGERS = {
     "debian": "apt-get",
     "ubuntu": "apt-get",
@@ -221,6 +223,7 @@ PACKAGE_MANAGERS = {
     "amazonlinux": "yum",
     "distroless": "",
 }
+# C library: Alpine is built on musl (alpinelinux.org/about), the others on glibc.
 LIBC = {
     "debian": "glibc",
     "ubuntu": "glibc",
