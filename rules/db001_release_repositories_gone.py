@@ -9,13 +9,17 @@ from dockerfile_dlint.api import (
     Level,
     Rule,
     SimpleCommand,
-    Stage,
     lazy,
 )
 from dockerfile_dlint.knowledge.base_image_tables import DEBIAN, UBUNTU
 from dockerfile_dlint.knowledge.base_images import BaseImage, Release, as_of, stage_base
-from dockerfile_dlint.knowledge.build_history import first_from, ordered_commands, program
-from dockerfile_dlint.knowledge.package_managers import invocation
+from dockerfile_dlint.knowledge.build_history import (
+    StageStates,
+    first_from,
+    invocation_of,
+    ordered_commands,
+    program,
+)
 
 # A sources line: `deb [options] URL SUITE COMPONENT…`.
 SOURCES_LINE = lazy(
@@ -39,6 +43,7 @@ class _Cause(NamedTuple):
     line: int
     release: Release
     source: str  # "FROM" or "sources line"
+    runtime: str | None = None  # the language image of the FROM (python, node …)
 
 
 class ReleaseRepositoriesGone(Rule):
@@ -78,65 +83,65 @@ class ReleaseRepositoriesGone(Rule):
     code = "DB001"
     name = "release-repositories-gone"
     level = Level.ERROR
-    instructions = frozenset()
+    instructions = frozenset({"RUN", "COPY", "ADD"})
+    onbuild = False
 
-    def finish(self, ctx: Context) -> Iterator[Finding]:
+    def __init__(self) -> None:
+        self._states: StageStates[_Image | None] = StageStates(lambda stage: None)
+
+    def check(self, instruction: Instruction, ctx: Context) -> Iterator[Finding]:
+        stage = ctx.stage(instruction)
+        if stage is None:
+            return
         today = as_of(ctx.options)
-        for stage in ctx.stages:
-            failure = _first_failure(ctx, stage, today)
-            if failure is None:
-                continue
-            instruction, command, cause = failure
-            if ctx.stage(instruction) is not stage:
-                continue  # an earlier stage's, reported there
-            read = invocation(command)
-            span = read.span if read is not None else command.span
-            yield self.finding(span, _message(read.name if read else program(command), cause))
-
-
-def _first_failure(
-    ctx: Context, stage: Stage, today: date
-) -> tuple[Instruction, SimpleCommand, _Cause] | None:
-    base = stage_base(stage)
-    chain = _chain(stage)
-    origin = first_from(stage)
-    cause = _base_cause(base, today, origin.span.line)
-    repointed = False
-    for instruction in (i for s in chain for i in s.instructions):
-        if instruction.keyword in ("COPY", "ADD") and _copies_repositories(instruction):
-            repointed = True
+        image = self._states.of(stage)
+        if image is None:
+            origin = first_from(stage)
+            image = _Image(_base_cause(stage_base(stage), today, origin.span.line))
+            self._states.set(stage, image)
+        if image.failed:
+            return
         if instruction.keyword != "RUN":
-            continue
+            image.repointed |= _copies_repositories(instruction)
+            return
         written = _sources_causes(instruction, today)
-        text = instruction.text.text
+        text = instruction.text.text + "".join(h.body.text for h in instruction.heredocs)
         if any(mark in text for mark in REPOINTED) and not written:
-            repointed = True
+            image.repointed = True
         for command in ordered_commands(ctx, instruction):
             if written and command.span.line >= written[0].line:
-                cause, written = written[0], written[1:]
-                repointed = False
-            active = cause if (cause is not None and (cause.source != "FROM" or not repointed)) \
-                else None  # fmt: skip
-            if active is not None and _reads_repositories(command, active.release):
-                return instruction, command, active
+                image.cause, written = written[0], written[1:]
+                image.repointed = False
+            cause = image.cause
+            if cause is None or (cause.source == "FROM" and image.repointed):
+                continue
+            if _reads_repositories(command, cause.release):
+                image.failed = True  # the build stops here: one finding per image
+                read = invocation_of(command)
+                span = read.span if read is not None else command.span
+                name = read.name if read is not None else program(command)
+                yield self.finding(span, _message(name, cause))
+                return
         if written:
-            cause, repointed = written[-1], False
-    return None
+            image.cause, image.repointed = written[-1], False
 
 
-def _chain(stage: Stage) -> list[Stage]:
-    chain = [stage]
-    while chain[-1].parent is not None:
-        parent = chain[-1].parent
-        assert parent is not None
-        chain.append(parent)
-    return chain[::-1]
+class _Image:
+    """What the rule knows of a stage's image so far."""
+
+    __slots__ = ("cause", "failed", "repointed")
+
+    def __init__(self, cause: _Cause | None) -> None:
+        self.cause = cause
+        self.repointed = False
+        self.failed = False
 
 
 def _base_cause(base: BaseImage | None, today: date, line: int) -> _Cause | None:
     if base is None or base.release is None or not base.release.archived_by(today):
         return None
-    return _Cause(line, base.release, "FROM")
+    image = base.reference.rpartition("/")[2].partition(":")[0] if base.runtime else None
+    return _Cause(line, base.release, "FROM", image)
 
 
 def _sources_causes(instruction: Instruction, today: date) -> list[_Cause]:
@@ -170,7 +175,7 @@ def _copies_repositories(instruction: Instruction) -> bool:
 
 
 def _reads_repositories(command: SimpleCommand, release: Release) -> bool:
-    read = invocation(command)
+    read = invocation_of(command)
     if read is None:
         return False
     if release.distribution == "centos":
@@ -189,7 +194,7 @@ def _message(name: str, cause: _Cause) -> str:
         fix = f"move to a supported base image, or point yum at {release.archive}"
     else:
         fix = (
-            f"move to a supported release (such as {_successor(release)}), or point apt at "
+            f"move to a supported release (such as {_successor(cause)}), or point apt at "
             f"{release.archive}"
         )
     return (
@@ -199,7 +204,9 @@ def _message(name: str, cause: _Cause) -> str:
     )
 
 
-def _successor(release: Release) -> str:
-    if release.distribution == "ubuntu":
+def _successor(cause: _Cause) -> str:
+    if cause.runtime is not None:
+        return f"a {cause.runtime} tag of a current release, e.g. {cause.runtime}:<version>-slim"
+    if cause.release.distribution == "ubuntu":
         return "ubuntu:24.04"
     return "debian:bookworm-slim"

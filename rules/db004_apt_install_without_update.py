@@ -3,14 +3,14 @@ from collections.abc import Iterable, Iterator
 from dockerfile_dlint.api import Context, Finding, Instruction, Level, Rule, SimpleCommand
 from dockerfile_dlint.knowledge.base_images import stage_base
 from dockerfile_dlint.knowledge.build_history import (
-    earlier_runs,
+    StageStates,
     first_from,
+    invocation_of,
     ordered_commands,
     program,
 )
 from dockerfile_dlint.knowledge.package_managers import (
     cache_mount_targets,
-    invocation,
     mentions,
 )
 
@@ -60,31 +60,35 @@ class AptInstallWithoutUpdate(Rule):
     name = "apt-install-without-update"
     level = Level.ERROR
     instructions = frozenset({"RUN"})
+    onbuild = False
+
+    def __init__(self) -> None:
+        # Per stage: whether the image has package lists (a one-item list, to be changed).
+        self._lists: StageStates[list[bool]] = StageStates(lambda stage: [False])
 
     def check(self, instruction: Instruction, ctx: Context) -> Iterator[Finding]:
-        if not mentions(instruction, *APT_PROGRAMS):
-            return
         stage = ctx.stage(instruction)
-        base = stage_base(stage) if stage is not None else None
-        if stage is None or base is None or base.distribution not in ("debian", "ubuntu"):
+        if stage is None or _lists_cached(instruction):
             return
-        if _lists_cached(instruction):
-            return
-        has_lists = False
-        for earlier in earlier_runs(ctx, instruction):
-            if not _lists_cached(earlier):
-                has_lists = _lists_after(ordered_commands(ctx, earlier), has_lists)
+        lists = self._lists.of(stage)
         commands = ordered_commands(ctx, instruction)
+        if not mentions(instruction, *APT_PROGRAMS):
+            lists[0] = _lists_after(commands, lists[0])
+            return
+        base = stage_base(stage)
+        if base is None or base.distribution not in ("debian", "ubuntu"):
+            return
         if "||" in instruction.text.text and _updates(commands):
+            lists[0] = True
             return  # install || (apt-get update && install): a retry the rule cannot follow
         origin = first_from(stage)
         for command in commands:
             if _is_update(command):
-                has_lists = True
+                lists[0] = True
             elif _removes_lists(command):
-                has_lists = False
-            elif not has_lists and _installs_from_lists(command):
-                read = invocation(command)
+                lists[0] = False
+            elif not lists[0] and _installs_from_lists(command):
+                read = invocation_of(command)
                 if read is None or all(base.has_package(w.value) for w in read.arguments):
                     continue  # apt-get install curl where curl is installed: nothing to fetch
                 yield self.finding(
@@ -94,7 +98,7 @@ class AptInstallWithoutUpdate(Rule):
                     "in this image, so apt stops with 'Unable to locate package'; run "
                     f"apt-get update in the same RUN, before {read.name}",
                 )
-                has_lists = True  # one finding per missing update
+                lists[0] = True  # one finding per missing update
 
 
 def _lists_cached(instruction: Instruction) -> bool:
@@ -123,7 +127,7 @@ def _is_update(command: SimpleCommand) -> bool:
         return not command.has_flag("-n", "--no-update")
     if name not in APT_PROGRAMS:
         return False
-    read = invocation(command)
+    read = invocation_of(command)
     return read is not None and read.subcommand == "update"
 
 
@@ -137,7 +141,7 @@ def _removes_lists(command: SimpleCommand) -> bool:
 def _installs_from_lists(command: SimpleCommand) -> bool:
     if program(command) not in APT_PROGRAMS:
         return False
-    read = invocation(command)
+    read = invocation_of(command)
     if read is None or not read.installs or not read.arguments:
         return False
     return not all(_local_file(word.value) for word in read.arguments)

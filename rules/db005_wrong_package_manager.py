@@ -1,14 +1,15 @@
 from collections.abc import Iterator
 
-from dockerfile_dlint.api import Context, Finding, Instruction, Level, Rule
+from dockerfile_dlint.api import Context, Finding, Instruction, Level, Rule, SimpleCommand
 from dockerfile_dlint.knowledge.base_images import BaseImage, stage_base
 from dockerfile_dlint.knowledge.build_history import (
-    earlier_runs,
+    StageStates,
     first_from,
+    invocation_of,
     ordered_commands,
     program,
 )
-from dockerfile_dlint.knowledge.package_managers import invocation, mentions
+from dockerfile_dlint.knowledge.package_managers import mentions
 
 # The distributions whose images have each package manager.
 HOMES = {
@@ -71,23 +72,30 @@ class WrongPackageManager(Rule):
     name = "wrong-package-manager"
     level = Level.ERROR
     instructions = frozenset({"RUN"})
+    onbuild = False
+
+    def __init__(self) -> None:
+        # Per stage: whether a step installed another distribution's package manager.
+        self._installed: StageStates[list[bool]] = StageStates(lambda stage: [False])
 
     def check(self, instruction: Instruction, ctx: Context) -> Iterator[Finding]:
-        if not mentions(instruction, *HOMES):
-            return
         stage = ctx.stage(instruction)
-        base = stage_base(stage) if stage is not None else None
-        if stage is None or base is None or base.distribution not in FAMILY:
+        if stage is None or not mentions(instruction, *HOMES):
             return
-        text = instruction.text.text
-        if any(guard in text for guard in GUARDS) or _manager_installed(ctx, instruction):
+        installed = self._installed.of(stage)
+        commands = ordered_commands(ctx, instruction)
+        installed[0] = installed[0] or any(_installs_manager(c) for c in commands)
+        base = stage_base(stage)
+        if base is None or base.distribution not in FAMILY or installed[0]:
+            return
+        if any(guard in instruction.text.text for guard in GUARDS):
             return
         origin = first_from(stage)
-        for command in ordered_commands(ctx, instruction):
+        for command in commands:
             name = program(command)
             if name not in HOMES or base.distribution in HOMES[name]:
                 continue
-            read = invocation(command)
+            read = invocation_of(command)
             words = read.words if read is not None else command.unwrapped().words
             yield self.finding(words[0].span, _message(name, base, origin.span.line))
             return  # the build stops at the first
@@ -108,15 +116,11 @@ def _message(name: str, base: BaseImage, line: int) -> str:
     )
 
 
-def _manager_installed(ctx: Context, instruction: Instruction) -> bool:
-    """Whether an earlier step installed another distribution's package manager."""
-    for earlier in (*earlier_runs(ctx, instruction), instruction):
-        for command in ordered_commands(ctx, earlier):
-            read = invocation(command)
-            if (
-                read is not None
-                and read.installs
-                and any(word.value in MANAGER_PACKAGES for word in read.arguments)
-            ):
-                return True
-    return False
+def _installs_manager(command: SimpleCommand) -> bool:
+    """Whether the command installs another distribution's package manager."""
+    read = invocation_of(command)
+    return (
+        read is not None
+        and read.installs
+        and any(word.value in MANAGER_PACKAGES for word in read.arguments)
+    )

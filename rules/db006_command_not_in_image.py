@@ -8,16 +8,17 @@ from dockerfile_dlint.api import (
     Rule,
     ShellScript,
     SimpleCommand,
+    Stage,
     lazy,
 )
 from dockerfile_dlint.knowledge.base_images import BaseImage, stage_base
 from dockerfile_dlint.knowledge.build_history import (
-    earlier_runs,
+    StageStates,
     first_from,
+    invocation_of,
     ordered_commands,
     program,
 )
-from dockerfile_dlint.knowledge.package_managers import invocation
 
 # The commands the rule knows, with the package that installs each (apt name, apk name).
 PACKAGES = {
@@ -51,11 +52,13 @@ class CommandNotInImage(Rule):
     Flags a RUN command such as `curl`, `wget`, `git`, `gpg`, `unzip`, `xz`, `make`, `gcc`,
     `bash`, `sudo` or `locale-gen` on a base image known to lack it — `debian`, `ubuntu`,
     `alpine`, and the slim and Alpine variants of `python`, `node`, `ruby` (the full variants
-    have most of them) — when no step before it in the image installed anything: no package
-    manager install, no script that may install, no COPY or ADD into a bin directory. Not
-    flagged: commands guarded by `command -v`, `which`, `if` or `||`, commands whose failure
-    the shell ignores (a non-final member of a pipeline; a command followed by `;` without
-    `set -e`), and images the rule does not know.
+    have most of them) — when no step before it in the image may have added it: a package
+    manager install, a script that may install, a COPY or ADD into a bin directory. A RUN
+    whose `SHELL` is a shell the image lacks (`SHELL ["/bin/bash", "-c"]` on Alpine) is
+    flagged at its keyword, naming the SHELL line. Not flagged: commands guarded by `command
+    -v`, `which`, `if` or `||`, commands whose failure the shell ignores (a non-final member
+    of a pipeline; a command followed by `;`, or in a heredoc script, without `set -e`), and
+    images the rule does not know.
 
     ## Why is this bad?
     The command is not found and the build stops: `/bin/sh: 1: curl: not found`, exit 127.
@@ -79,19 +82,53 @@ class CommandNotInImage(Rule):
     code = "DB006"
     name = "command-not-in-image"
     level = Level.ERROR
-    instructions = frozenset({"RUN"})
+    instructions = frozenset({"RUN", "COPY", "ADD"})
+    onbuild = False
 
-    def check(self, instruction: Instruction, ctx: Context) -> Iterator[Finding]:
-        text = instruction.text.text
-        if not any(name in text for name in PACKAGES) or any(g in text for g in GUARDS):
-            return
+    def __init__(self) -> None:
+        # Per stage: whether an earlier step may have added commands to the image.
+        self._installed: StageStates[list[bool]] = StageStates(lambda stage: [False])
+
+    def check(self, instruction: Instruction, ctx: Context) -> list[Finding]:
         stage = ctx.stage(instruction)
-        base = stage_base(stage) if stage is not None else None
-        if stage is None or base is None or not base.commands:
-            return
-        if _anything_installed(ctx, instruction):
+        if stage is None:
+            return []
+        installed = self._installed.of(stage)
+        if installed[0]:
+            return []
+        if instruction.keyword != "RUN":
+            arguments = instruction.arguments
+            installed[0] = bool(arguments) and arguments[-1].value.startswith(BIN_DIRECTORIES)
+            return []
+        commands = ordered_commands(ctx, instruction)
+        findings = list(self._judge(instruction, ctx, stage, commands))
+        installed[0] = any(_installs_or_runs_script(command) for command in commands)
+        return findings
+
+    def _judge(
+        self, instruction: Instruction, ctx: Context, stage: Stage, commands: list[SimpleCommand]
+    ) -> Iterator[Finding]:
+        base = stage_base(stage)
+        if base is None or not base.commands:
             return
         origin = first_from(stage)
+        shell = ctx.state(instruction).shell
+        shell_name = shell[0].rsplit("/", 1)[-1] if shell else ""
+        if not instruction.json and shell_name in PACKAGES and not base.has_command(shell_name):
+            if base.has_command(shell_name) is False:
+                where = _shell_line(ctx, instruction)
+                yield self.finding(
+                    instruction.keyword_span,
+                    f"RUN runs its script with {shell[0]} (SHELL, line {where}), but "
+                    + _message(shell_name, base, origin.span.line),
+                )
+            return
+        text = instruction.text.text
+        bodies = "".join(heredoc.body.text for heredoc in instruction.heredocs)
+        if not any(name in text + bodies for name in PACKAGES):
+            return
+        if any(guard in text + bodies for guard in GUARDS):
+            return
         if instruction.json and instruction.arguments:
             first = instruction.arguments[0]
             name = first.value.rsplit("/", 1)[-1]
@@ -99,7 +136,6 @@ class CommandNotInImage(Rule):
                 yield self.finding(first.span, _message(name, base, origin.span.line))
                 return
         script = ctx.shell(instruction)
-        commands = ordered_commands(ctx, instruction)
         errexit = bool(SET_E.search(text)) or ";" not in text.replace("\\;", "")
         if instruction.heredocs:
             errexit = any(SET_E.search(heredoc.body.text) for heredoc in instruction.heredocs)
@@ -113,6 +149,17 @@ class CommandNotInImage(Rule):
                     return
             if _installs_or_runs_script(command):
                 return
+
+
+def _shell_line(ctx: Context, instruction: Instruction) -> int:
+    """The line of the SHELL instruction in force for ``instruction``."""
+    line = 0
+    for other in ctx.instructions:
+        if other is instruction:
+            break
+        if other.keyword == "SHELL":
+            line = other.span.line
+    return line
 
 
 def _message(name: str, base: BaseImage, line: int) -> str:
@@ -130,30 +177,11 @@ def _message(name: str, base: BaseImage, line: int) -> str:
     )
 
 
-def _anything_installed(ctx: Context, instruction: Instruction) -> bool:
-    """Whether an earlier step of the image may have added commands."""
-    stage = ctx.stage(instruction)
-    chain = []
-    while stage is not None:
-        chain.append(stage)
-        stage = stage.parent
-    for ancestor in chain:
-        for other in ancestor.instructions:
-            copies = other.keyword in ("COPY", "ADD") and bool(other.arguments)
-            if copies and other.arguments[-1].value.startswith(BIN_DIRECTORIES):
-                return True
-    return any(
-        _installs_or_runs_script(command)
-        for run in earlier_runs(ctx, instruction)
-        for command in ordered_commands(ctx, run)
-    )
-
-
 def _installs_or_runs_script(command: SimpleCommand) -> bool:
     name = program(command)
     if name in SHELLS or name.endswith(".sh") or name.startswith("./"):
         return True
-    read = invocation(command)
+    read = invocation_of(command)
     return read is not None and read.installs and read.manager not in ("pip", "npm", "yarn")
 
 

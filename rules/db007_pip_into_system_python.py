@@ -1,13 +1,22 @@
 from collections.abc import Iterator
 
-from dockerfile_dlint.api import Context, Finding, Instruction, Level, Rule, SimpleCommand
+from dockerfile_dlint.api import (
+    Context,
+    Finding,
+    Instruction,
+    Level,
+    Rule,
+    SimpleCommand,
+    Stage,
+)
 from dockerfile_dlint.knowledge.base_images import as_of, stage_base
 from dockerfile_dlint.knowledge.build_history import (
-    earlier_runs,
+    StageStates,
     first_from,
+    invocation_of,
     ordered_commands,
 )
-from dockerfile_dlint.knowledge.package_managers import invocation, mentions
+from dockerfile_dlint.knowledge.package_managers import mentions
 
 # Packages that install the distribution's pip.
 PIP_PACKAGES = frozenset({"python3-pip", "py3-pip"})
@@ -62,30 +71,47 @@ class PipIntoSystemPython(Rule):
     name = "pip-into-system-python"
     level = Level.ERROR
     instructions = frozenset({"RUN"})
+    onbuild = False
 
-    def check(self, instruction: Instruction, ctx: Context) -> Iterator[Finding]:
-        if not mentions(instruction, "pip"):
-            return
+    def __init__(self) -> None:
+        # Per stage: [the distribution's pip is installed, another Python or the check is off].
+        self._states: StageStates[list[bool]] = StageStates(lambda stage: [False, False])
+
+    def check(self, instruction: Instruction, ctx: Context) -> list[Finding]:
         stage = ctx.stage(instruction)
-        base = stage_base(stage) if stage is not None else None
-        if stage is None or base is None:
-            return
-        if not base.externally_managed_python(as_of(ctx.options)):
+        if stage is None:
+            return []
+        state = self._states.of(stage)
+        if state[1]:
+            return []
+        commands = ordered_commands(ctx, instruction)
+        findings = []
+        if mentions(instruction, "pip"):
+            findings = list(self._judge(instruction, ctx, stage, commands, state[0]))
+        state[0] = state[0] or any(_installs(command, PIP_PACKAGES) for command in commands)
+        state[1] = any(escape in instruction.text.text for escape in ESCAPES) or any(
+            _installs(command, PYTHON2_PACKAGES) for command in commands
+        )
+        return findings
+
+    def _judge(
+        self,
+        instruction: Instruction,
+        ctx: Context,
+        stage: Stage,
+        commands: list[SimpleCommand],
+        has_pip: bool,
+    ) -> Iterator[Finding]:
+        base = stage_base(stage)
+        if base is None or not base.externally_managed_python(as_of(ctx.options)):
             return
         env = ctx.state(instruction).env
         if "VIRTUAL_ENV" in env or "PIP_BREAK_SYSTEM_PACKAGES" in env:
             return
         if any(word in env.get("PATH", "") for word in ("venv", "env/bin", "conda", "pyenv")):
             return
-        history = list(earlier_runs(ctx, instruction))
-        if any(escape in run.text.text for run in history for escape in ESCAPES):
-            return
-        earlier = [command for run in history for command in ordered_commands(ctx, run)]
-        if any(_installs(command, PYTHON2_PACKAGES) for command in earlier):
-            return
-        has_pip = any(_installs(command, PIP_PACKAGES) for command in earlier)
         origin = first_from(stage)
-        for command in ordered_commands(ctx, instruction):
+        for command in commands:
             if _installs(command, PYTHON2_PACKAGES):
                 return
             if _installs(command, PIP_PACKAGES):
@@ -95,7 +121,7 @@ class PipIntoSystemPython(Rule):
                 return
             if not has_pip or not _system_pip_install(command):
                 continue
-            read = invocation(command)
+            read = invocation_of(command)
             assert read is not None
             release = base.describe()
             yield self.finding(
@@ -110,7 +136,7 @@ class PipIntoSystemPython(Rule):
 
 
 def _installs(command: SimpleCommand, packages: frozenset[str]) -> bool:
-    read = invocation(command)
+    read = invocation_of(command)
     return (
         read is not None
         and read.manager in ("apt-get", "apt", "apk", "aptitude")
@@ -126,7 +152,7 @@ def _escapes(command: SimpleCommand) -> bool:
 
 
 def _system_pip_install(command: SimpleCommand) -> bool:
-    read = invocation(command)
+    read = invocation_of(command)
     if read is None or read.manager != "pip" or not read.installs:
         return False
     program = read.words[0].value

@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from dockerfile_dlint.api import Level
 from dockerfile_dlint.config import ConfigError, Settings, load_settings
+from dockerfile_dlint.smoke.buildlog import BuildStep
+from dockerfile_dlint.smoke.explain import explain_build_failure
 from helpers import CORPUS, lint
 
 # The day the corpus results below are judged on: tests must not change when the calendar does.
@@ -84,3 +86,53 @@ def test_as_of_decides_what_date_dependent_rules_report(tmp_path: Path) -> None:
     overridden = dlint("check", "--select", "DB001", "--as-of", "2026-12-07", "Dockerfile",
                        cwd=tmp_path)  # fmt: skip
     assert configured.returncode == 0 and overridden.returncode == 1
+
+
+def build_step(number: int, instruction: str, *output: str) -> BuildStep:
+    return BuildStep(number, 3, instruction, 0.0, output=list(output))
+
+
+@pytest.mark.parametrize(
+    ("instruction", "output", "expected"),
+    [
+        ("RUN apt-get update",
+         ["E: The repository 'http://deb.debian.org/debian jessie Release' does not have a "
+          "Release file."], "repositories of jessie are gone"),
+        ("RUN apt-get update",
+         ["W: Failed to fetch http://deb.debian.org/debian/dists/jessie/main/binary-amd64/"
+          "Packages  404  Not Found"], "(DB001)"),
+        ("RUN yum install -y httpd",
+         ["Could not retrieve mirrorlist http://mirrorlist.centos.org/?release=7&arch=x86_64"],
+         "(DB001)"),
+        ("RUN apt-get install -y libpq5", ["E: Unable to locate package libpq5"], "(DB004)"),
+        ("RUN apt-get update && apt-get install -y python-pip",
+         ["E: Unable to locate package python-pip"], "python-pip is not in this release"),
+        ("RUN pip3 install requests", ["error: externally-managed-environment"], "(DB007)"),
+        ("RUN apt-get install -y curl", ["/bin/sh: 1: apt-get: not found"], "(DB005)"),
+        ("RUN curl -fsSL https://example.com", ["/bin/sh: 1: curl: not found"], "(DB006)"),
+        ("RUN curl -fsSL https://bootstrap.pypa.io/get-pip.py | python",
+         ["ERROR: This script does not work on Python 3.6. The minimum supported Python "
+          "version is 3.9."], "(DB002)"),
+    ],
+)  # fmt: skip
+def test_failed_builds_are_explained_by_the_db_rule_and_the_step(
+    instruction: str, output: list[str], expected: str
+) -> None:
+    steps = [build_step(1, "FROM debian:jessie"), build_step(2, instruction, *output)]
+    explanation = explain_build_failure("returned a non-zero code", steps[1], steps)
+    assert explanation is not None and expected in explanation
+    assert f"step 2/3 (`{instruction}`)" in explanation
+
+
+def test_a_third_party_repository_stays_dp001_and_pip_user_stays_dp004() -> None:
+    failed = build_step(
+        2,
+        "RUN apt-get update",
+        "E: The repository 'https://repo.example.com stable Release' does not have a Release file.",
+    )
+    assert "(DP001)" in (explain_build_failure("", failed, [failed]) or "")
+    steps = [
+        build_step(1, "RUN pip install --user prisma"),
+        build_step(2, "RUN prisma generate", "/bin/sh: 1: prisma: not found"),
+    ]
+    assert "(DP004)" in (explain_build_failure("", steps[1], steps) or "")

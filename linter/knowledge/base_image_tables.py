@@ -8,8 +8,11 @@ row is "unknown", and the rules say nothing about it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
+
+T = TypeVar("T")
 
 
 class Release(NamedTuple):
@@ -145,12 +148,16 @@ ALPINE_EOL = {
 # https://wiki.centos.org/About/Product (end of life). CentOS 6 and 8 moved to
 # vault.centos.org after their end of life; CentOS 7's mirrorlist.centos.org, which its yum
 # configuration reads, was shut down on 2024-07-01 (https://www.centos.org/centos-linux-eol/).
+_VAULT = "vault.centos.org"
 CENTOS = {
     r.version: r
     for r in (
         Release("centos", "centos6", "6", D(2020, 11, 30), D(2020, 12, 2), "vault.centos.org"),
         Release("centos", "centos7", "7", D(2024, 6, 30), D(2024, 7, 1), "vault.centos.org"),
         Release("centos", "centos8", "8", D(2021, 12, 31), D(2022, 1, 31), "vault.centos.org"),
+        # CentOS Stream 8: end of builds 2024-05-31; its content left the mirrors for the
+        # vault when mirror.centos.org closed, 2024-07-01 (same page)
+        Release("centos", "stream8", "stream8", D(2024, 5, 31), D(2024, 7, 1), _VAULT),
     )
 }
 
@@ -202,7 +209,9 @@ LANGUAGE_IMAGES = {
 # distroless: "contain only your application and its runtime dependencies").
 DISTROLESS_PREFIXES = ("gcr.io/distroless/", "cgr.dev/chainguard/static")
 
-# Package manager of a distribution's images.
+# Package manager of a distribution's images (each image's Dockerfile on Docker Hub and the
+# distributions' documentation: Red Hat's "Universal Base Images" guide for ubi-minimal's
+# microdnf; Amazon Linux 2023's yum is dnf under its old name).
 PACKAGE_MANAGERS = {
     "debian": "apt-get",
     "ubuntu": "apt-get",
@@ -214,6 +223,7 @@ PACKAGE_MANAGERS = {
     "amazonlinux": "yum",
     "distroless": "",
 }
+# C library: Alpine is built on musl (alpinelinux.org/about), the others on glibc.
 LIBC = {
     "debian": "glibc",
     "ubuntu": "glibc",
@@ -303,3 +313,61 @@ RUNTIME_COMMANDS = {
     "go": ("go",),
     "php": ("php",),
 }
+
+# --- Latest tools and the runtimes they dropped -------------------------------------------
+# (day the latest release stopped supporting them, the oldest runtime version still supported)
+# get-pip.py at https://bootstrap.pypa.io/get-pip.py is the latest pip, and refuses older
+# Pythons ("This script does not work on Python 3.6 …"): pip's release notes
+# (pip.pypa.io/en/stable/news): pip 10.0 dropped 2.6/3.3 (2018-04-14), 19.2 dropped 3.4
+# (2019-07-22), 21.0 dropped 2.7/3.5 (2021-01-23), 22.0 dropped 3.6 (2022-01-30), 24.1
+# dropped 3.7 (2024-06-20), 25.1 dropped 3.8 (2025-04-26).
+LATEST_PIP_MINIMUM = (
+    (D(2018, 4, 14), (2, 7)),
+    (D(2019, 7, 22), (3, 5)),  # and 2.7
+    (D(2021, 1, 23), (3, 6)),
+    (D(2022, 1, 30), (3, 7)),
+    (D(2024, 6, 20), (3, 8)),
+    (D(2025, 4, 26), (3, 9)),
+)
+# npm's engines field (docs.npmjs.com, npm's changelog): npm 9.0.0 needs Node 14.17+
+# (2022-10-19), npm 10.0.0 needs Node 18.17+ (2023-08-22), npm 11.0.0 needs Node 20.17+
+# (2024-12-16). The majors only: a Node major below the minimum cannot run the latest npm.
+LATEST_NPM_MINIMUM_NODE = (
+    (D(2022, 10, 19), 14),
+    (D(2023, 8, 22), 18),
+    (D(2024, 12, 16), 20),
+)
+# rubygems-update's required Ruby (blog.rubygems.org release posts): RubyGems 3.0 needs Ruby
+# 2.3 (2018-12-19), 3.4 needs 2.6 (2022-12-20), 3.5 needs 3.0 (2023-12-15).
+LATEST_RUBYGEMS_MINIMUM = (
+    (D(2018, 12, 19), (2, 3)),
+    (D(2022, 12, 20), (2, 6)),
+    (D(2023, 12, 15), (3, 0)),
+)
+# setuptools 52.0.0 (2021-01-31) removed the easy_install command (setuptools' changelog,
+# #2544). The official python images of 3.6 and later carry a newer setuptools (57.5.0 and
+# up, docker-library/python), or none from 3.12 on: they have no easy_install.
+EASY_INSTALL_LAST_PYTHON = (3, 5)
+# The python3 of each release (packages.debian.org / packages.ubuntu.com, python3 package).
+DISTRO_PYTHON3 = {
+    "jessie": (3, 4), "stretch": (3, 5), "buster": (3, 7), "bullseye": (3, 9),
+    "bookworm": (3, 11), "trusty": (3, 4), "xenial": (3, 5), "bionic": (3, 6),
+    "focal": (3, 8), "jammy": (3, 10), "noble": (3, 12),
+}  # fmt: skip
+# Releases whose `python` package is Python 2.7.
+DISTRO_PYTHON2 = frozenset({"wheezy", "jessie", "stretch", "buster", "precise", "trusty",
+                            "xenial", "bionic"})  # fmt: skip
+# Releases whose python-pip/python3-pip is older than pip 9, which ignores Requires-Python and
+# so upgrades itself to a pip that cannot run there (packages.debian.org: jessie 1.5.6;
+# packages.ubuntu.com: xenial 8.1.1). Ubuntu 14.04's pip 1.5.4 on Python 2.7.6 (no SNI)
+# cannot reach PyPI at all: its upgrade fails itself, a cause this table does not claim.
+OLD_PIP_RELEASES = frozenset({"jessie", "xenial"})
+
+
+def minimum_on(table: Sequence[tuple[date, T]], today: date) -> T | None:
+    """The minimum in force on ``today`` (None before the first row)."""
+    current: T | None = None
+    for since, minimum in table:
+        if today >= since:
+            current = minimum
+    return current

@@ -34,9 +34,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Any
+from functools import lru_cache
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from ..images import ImageReference
 from ..model import Stage
@@ -79,9 +80,9 @@ _NAME = lazy(rf"{_COMPONENT}(?:/{_COMPONENT})*")
 _WINDOWS = ("windowsservercore", "nanoserver", "ltsc")
 
 
-@dataclass(frozen=True)
-class BaseImage:
-    """What is known of a base image; see the module docstring."""
+class BaseImage(NamedTuple):
+    """What is known of a base image; see the module docstring. (A NamedTuple, not a
+    dataclass: it is defined at every start-up, and a dataclass costs a millisecond.)"""
 
     reference: str
     distribution: str
@@ -90,7 +91,7 @@ class BaseImage:
     runtime_version: str | None = None
     variant: str = ""
     own_python: bool = False
-    commands: Mapping[str, bool] = field(default_factory=dict)
+    commands: Mapping[str, bool] = MappingProxyType({})
     tag: str = ""
 
     @property
@@ -151,7 +152,7 @@ def _version_key(version: str) -> tuple[int, ...]:
 
 
 def as_of(options: Mapping[str, Any]) -> date:
-    """ "Today" for facts with dates: the ``as-of`` option if set, else the real date."""
+    """The day dated facts are judged by: the ``as-of`` option if set, else today."""
     value = options.get(AS_OF)
     if isinstance(value, date):
         return value
@@ -170,6 +171,7 @@ def stage_base(stage: Stage) -> BaseImage | None:
     return describe_image(root.image_resolved)
 
 
+@lru_cache(maxsize=256)
 def describe_image(reference: str) -> BaseImage | None:
     """The image ``reference`` names, or None when the tables do not know it."""
     reference = reference.strip()
@@ -201,7 +203,7 @@ def describe_image(reference: str) -> BaseImage | None:
         image = describer(reference, tag)
     elif name in LANGUAGE_IMAGES:
         image = _language_image(reference, name, tag)
-    return replace(image, tag=tag) if image is not None else None
+    return image._replace(tag=tag) if image is not None else None
 
 
 # --- distributions -----------------------------------------------------------------------
