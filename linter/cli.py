@@ -19,6 +19,7 @@ import importlib.util
 import os
 import sys
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -143,6 +144,18 @@ def _file_size(ctx: click.Context, param: click.Parameter, value: str | None) ->
         raise click.BadParameter(str(error), ctx, param) from None
 
 
+def _as_of(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
+    """``--as-of``: the day date-dependent rules (DB001, DB002) judge by."""
+    if value is None:
+        return None
+    from .config import parse_date
+
+    try:
+        return parse_date(value)
+    except ValueError as error:
+        raise click.BadParameter(str(error), ctx, param) from None
+
+
 MAX_FILE_SIZE_OPTION = click.option(
     "--max-file-size",
     callback=_file_size,
@@ -242,6 +255,12 @@ def cli() -> None:
     help="Apply only these rules' fixes (repeatable, or comma-separated).",
 )
 @MAX_FILE_SIZE_OPTION
+@click.option(
+    "--as-of",
+    callback=_as_of,
+    metavar="DATE",
+    help="Judge dated facts (end of life, archived releases) as on this day [config, else today].",
+)
 @click.option("--no-color", is_flag=True, help="No colour, even on a terminal.")
 @click.option("--stdin-filename", metavar="NAME", help="File name to report for '-' (stdin).")
 @click.pass_context
@@ -264,6 +283,7 @@ def check(
     unsafe_fixes: bool,
     fix_only: tuple[str, ...],
     max_file_size: int | None,
+    as_of: date | None,
     no_color: bool,
     stdin_filename: str | None,
 ) -> int:
@@ -290,6 +310,9 @@ def check(
         )
         if max_file_size is not None:
             options = {**selection.options, MAX_FILE_SIZE: max_file_size}
+            selection = dataclasses.replace(selection, options=options)
+        if as_of is not None:
+            options = {**selection.options, "as-of": as_of}
             selection = dataclasses.replace(selection, options=options)
         limit = file_size_limit(selection.options)
     except ConfigError as error:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,10 @@ OPTIONS: dict[str, tuple[str, Any]] = {
     ),
     "strict-labels": ("true or false", lambda value: isinstance(value, bool)),
     "max-file-size": ("a size such as 10MB, 512k or a number of bytes", lambda v: _size(v)),
+    "as-of": (
+        "a date such as 2026-01-31 (the day date-dependent rules judge by)",
+        lambda v: _date(v),
+    ),
 }
 KEYS = (
     *("ignore", "select", "failure-threshold", "levels", "per-file-ignores", "exclude"),
@@ -81,6 +86,28 @@ def _size(value: object) -> bool:
         return False
     try:
         parse_size(value)
+    except ValueError:
+        return False
+    return True
+
+
+def parse_date(value: object) -> date:
+    """A day from a TOML date or an ISO ``YYYY-MM-DD`` string; ValueError otherwise."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise ValueError(f"invalid date {value!r}: expected YYYY-MM-DD")
+
+
+def _date(value: object) -> bool:
+    try:
+        parse_date(value)
     except ValueError:
         return False
     return True
@@ -179,12 +206,17 @@ def _settings(table: dict[str, Any], path: Path, prefix: str) -> Settings:
             glob: _selectors(value, lambda p, g=glob: fail(f"per-file-ignores.{g}", p))
             for glob, value in per_file.items()
         },
-        options={key: table[key] for key in OPTIONS if key in table},
+        options={key: _option(key, table[key]) for key in OPTIONS if key in table},
         exclude=tuple(exclude),
         smoke=smoke,
         root=path.parent,
         path=path,
     )
+
+
+def _option(key: str, value: Any) -> Any:
+    """An option's value as rules read it (``as-of``: a date)."""
+    return parse_date(value) if key == "as-of" else value
 
 
 def _selectors(value: object, fail: Any) -> tuple[str, ...]:

@@ -3,7 +3,10 @@
 Each explanation names the cause behind a message people meet when a Dockerfile moves to a
 multi-stage build or a deploy pipeline, and points to the static rule that catches it before
 the build (DP001: third-party downloads and apt repositories at build time; DP004: CLIs
-installed with ``pip install --user`` that are not on PATH).
+installed with ``pip install --user`` that are not on PATH; DB001…DB007: build rot, the
+failures of a Dockerfile that built once — an archived release, no package lists, the wrong
+package manager, a missing command, an externally managed Python, the latest tool on an old
+runtime).
 """
 
 from __future__ import annotations
@@ -27,6 +30,25 @@ _DOWNLOAD = re.compile(
     r"|Could not resolve ['\"]?[\w.-]+|Temporary failure resolving"
 )
 _NOT_FOUND = re.compile(r"(?:^|[\s:])(?P<name>[\w.+-]+): (?:command )?not found\s*$")
+# Build rot (the DB rules): what the failing step printed, and the rule that sees it statically.
+_MIRRORS = (
+    r"(?:deb\.debian\.org|security\.debian\.org|httpredir\.debian\.org|ftp\.debian\.org"
+    r"|[\w.]*archive\.ubuntu\.com|security\.ubuntu\.com)"
+)
+_ARCHIVED = re.compile(
+    rf"repository 'https?://{_MIRRORS}\S* (?P<suite>[\w/-]+) Release' does not have a Release"
+    rf"|https?://{_MIRRORS}\S*/dists/(?P<dist>[\w-]+)/\S* +404"
+    r"|Could not retrieve mirrorlist http://mirrorlist\.centos\.org"
+)
+_NO_PACKAGE = re.compile(r"E: Unable to locate package (?P<name>\S+)")
+_EXTERNALLY_MANAGED = re.compile(r"externally-managed-environment")
+_LATEST_TOOL = re.compile(
+    r"This script does not work on Python|rubygems-update requires Ruby version"
+    r"|npm (?:v[\d.]+ is known not to run on|does not support) Node\.js"
+)
+_MANAGERS = ("apt-get", "apt", "apk", "yum", "dnf", "microdnf")
+_COMMON = ("curl", "wget", "git", "gpg", "unzip", "xz", "make", "gcc", "g++", "bash", "sudo",
+           "locale-gen", "ssh", "zip", "easy_install")  # fmt: skip
 _BUILDKIT_ONLY = re.compile(r"requires BuildKit|unknown flag: (?:mount|chmod|link)")
 _PULL = re.compile(r"pull access denied|manifest unknown|repository does not exist")
 
@@ -42,6 +64,9 @@ def explain_build_failure(
         if match["walked"]:
             path = _copied_source(instruction, match["walked"])
         return _copy_missing(path, instruction)
+    rot = _build_rot(output, step, steps)
+    if rot is not None:
+        return rot
     if _DOWNLOAD.search(output):
         return (
             "a download during the build failed (curl: (22) is an HTTP status of 400 or more; "
@@ -106,3 +131,55 @@ def _command_not_found(name: str, steps: Sequence[BuildStep]) -> str:
         "same stage that runs it, or call it by its full path (DP004 when it comes from "
         "`pip install --user`)."
     )
+
+
+def _build_rot(output: str, step: BuildStep | None, steps: Sequence[BuildStep]) -> str | None:
+    """The build-rot cause of a failed step, with the DB rule that reports it statically."""
+    at = f" at step {step.number}/{step.total} (`{step.instruction}`)" if step else ""
+    base = next((s.instruction for s in steps if s.instruction.upper().startswith("FROM")), "")
+    cause = f", caused by `{base}`" if base else ""
+    if match := _ARCHIVED.search(output):
+        release = match["suite"] or match["dist"] or "the base image's release"
+        return (
+            f"the repositories of {release.split('/')[0].split('-')[0]} are gone from the "
+            f"distribution's mirrors (an end-of-life release){at}{cause}: move to a supported "
+            "release, or point the package manager at the archive host (DB001)."
+        )
+    if match := _NO_PACKAGE.search(output):
+        done = [*steps[: steps.index(step)], step] if step in steps else [*steps]
+        if not any("update" in s.instruction for s in done if s is not None):
+            return (
+                f"apt has no package lists{at}: the base image ships without them and no "
+                "`apt-get update` ran before; run it in the same RUN, before the install "
+                "(DB004)."
+            )
+        return (
+            f"the package {match['name']} is not in this release{at}{cause}: it was renamed "
+            "or removed; install the name the release has (DB003)."
+        )
+    if _EXTERNALLY_MANAGED.search(output):
+        return (
+            f"pip refused to install into the distribution's Python (PEP 668){at}{cause}: "
+            "install into a virtualenv, use the distribution's python3-<name> package, or a "
+            "python: base image (DB007)."
+        )
+    if _LATEST_TOOL.search(output):
+        return (
+            f"the latest pip, npm or RubyGems does not support the image's runtime{at}"
+            f"{cause}: pin the tool to the last version for that runtime (DB002)."
+        )
+    for line in output.splitlines():
+        match = _NOT_FOUND.search(line)
+        if match is None or match["name"] not in (*_MANAGERS, *_COMMON):
+            continue
+        name = match["name"]
+        if name in _MANAGERS:
+            return (
+                f"`{name}` is not the package manager of the base image{at}{cause}: use the "
+                "one the image's distribution has (DB005)."
+            )
+        return (
+            f"`{name}` is not in the base image{at}{cause}: install it in an earlier command "
+            "of the same stage (DB006)."
+        )
+    return None

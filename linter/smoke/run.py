@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .artifacts import expected_artifacts, missing_artifacts
+from .artifacts import expected_artifacts, missing_artifacts, unreadable_artifacts
 from .bootconditions import BootConditions
 from .build import build_image
 from .buildcontext import ContextUnreadable, check_context_readable, context_archive
@@ -298,6 +298,8 @@ class _Run:
             report.boot = replace(report.boot, applied=read_limits(self.client, container))
         report.artifacts_checked = expected
         report.artifacts_missing = missing_artifacts(self.client, container, expected)
+        present = [item for item in expected if item not in report.artifacts_missing]
+        report.artifacts_unreadable = unreadable_artifacts(self.client, container, present)
         self.boot(container, mode)
 
     def boot(self, container: str, mode: str) -> None:
