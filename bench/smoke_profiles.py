@@ -65,6 +65,8 @@ def listen_time(context: Path, *extra: str) -> tuple[float, Any]:
         text=True,
         check=False,
     )
+    if not done.stdout.strip():
+        raise SystemExit(f"dlint smoke could not run (exit {done.returncode}): {done.stderr}")
     report = json.loads(done.stdout)
     if not report["ok"]:
         raise SystemExit(f"dlint smoke failed: {report['reasons']}")

@@ -33,6 +33,7 @@ class BootConditions:
     budget_basis: str
     user: str | None
     applied: AppliedLimits | None = None
+    memory_from_profile: bool = False
 
     @classmethod
     def of(cls, options: SmokeOptions) -> BootConditions:
@@ -51,6 +52,9 @@ class BootConditions:
             startup_budget=options.startup_budget,
             budget_basis=profile.budget_basis if budget_from_profile else "given",
             user=options.user,
+            memory_from_profile=(
+                profile.memory is not None and "memory" not in options.profile_overrides
+            ),
         )
 
     def describe(self) -> str:

@@ -138,8 +138,10 @@ class SmokeReport:
             return ""
         if self.memory_limit is None:
             return ": killed for running out of memory (OOM)"
-        limit = format_size(self.memory_limit)
-        return f": killed for running out of memory (OOM, --memory {limit})"
+        limit = f"--memory {format_size(self.memory_limit)}"
+        if self.boot is not None and self.boot.memory_from_profile:
+            limit = f"the {self.boot.profile} profile's {format_size(self.memory_limit)}"
+        return f": killed for running out of memory (OOM, {limit})"
 
     @property
     def exited(self) -> bool:

@@ -193,3 +193,16 @@ def test_a_start_up_close_to_the_budget_is_a_warning_in_both_reports() -> None:
     )
     report.startup = Startup("direct", 10.0, exit_code=1, exit_seconds=8.0)
     assert report.budget_warning is None
+
+
+def test_an_oom_kill_names_the_limit_the_profile_set(tmp_path: Path) -> None:
+    def oom_reason(**given: Any) -> str:
+        options = resolve(tmp_path, platform_profile="cloud-run", **given)
+        report = SmokeReport(options.port, options.health_path, options.startup_budget)
+        report.memory_limit = options.memory
+        report.boot = BootConditions.of(options)
+        report.startup = Startup("direct", 240.0, exit_code=137, exit_seconds=3.0, oom_killed=True)
+        return report._startup_reasons()[0]
+
+    assert oom_reason().endswith("(OOM, the cloud-run profile's 512m)")
+    assert oom_reason(memory="1g").endswith("(OOM, --memory 1g)")
