@@ -7,6 +7,9 @@ from dockerfile_dlint.knowledge.runtime_environments import (
     Interpreter,
     Virtualenv,
     chain,
+    pip_trees,
+    runs_node,
+    runs_python,
     stage_node,
     stage_python,
     virtualenvs,
@@ -120,10 +123,17 @@ class CopiedEnvironmentMismatch(Rule):
     ) -> list[Problem]:
         problems: list[Problem] = []
         venvs = [v for v in virtualenvs(ctx, producer) if _covers(source, v.path)]
-        python_tree = bool(venvs) or bool(_PYTHON_TREE.search(source))
-        if python_tree:
+        python_tree = (
+            bool(venvs)
+            or bool(_PYTHON_TREE.search(source))
+            or any(
+                _covers(source, tree) or _covers(tree, source) for tree in pip_trees(ctx, producer)
+            )
+        )
+        if python_tree and runs_python(ctx, consumer):
             problems += _python_problems(ctx, producer, consumer, source, destination, venvs)
-        if _brings_node_modules(ctx, producer, source) and not _rebuilds(ctx, consumer, copy):
+        node_modules = _brings_node_modules(ctx, producer, source)
+        if node_modules and runs_node(ctx, consumer) and not _rebuilds(ctx, consumer, copy):
             problems += _node_problems(ctx, producer, consumer)
         return problems
 

@@ -12,6 +12,10 @@ scripts' shebangs, ``bin/activate``) and its interpreter's (``bin/python`` is a 
   image without an installed ``python3``, or a stage that installs another Python (pyenv, uv
   python install, conda, deadsnakes).
 - ``stage_node(ctx, stage) -> Interpreter | None``: likewise for Node (major version).
+- ``runs_python(ctx, stage)``, ``runs_node(ctx, stage)``: whether the stage's image has the
+  interpreter at all (a PHP image that receives a ``node_modules`` never loads it).
+- ``pip_trees(ctx, stage) -> list[str]``: the folders ``pip install --prefix/--target/--root``
+  fills.
 - ``virtualenvs(ctx, stage) -> list[Virtualenv]``: the virtualenvs the stage's RUN lines (and
   those of the stages it is built ``FROM``) create: ``python -m venv``, ``virtualenv``, ``uv
   venv``, ``uv sync``, ``poetry install`` and ``pipenv install`` with an in-project
@@ -170,6 +174,47 @@ def stage_node(ctx: Context, stage: Stage) -> Interpreter | None:
     if distroless is not None and distroless["node"]:
         return Interpreter(distroless["node"], "/nodejs/bin", "glibc", image.reference)
     return None
+
+
+def runs_python(ctx: Context, stage: Stage) -> bool:
+    """Whether ``stage``'s image can run Python at all: a Python image, or a stage that
+    installs one (a copied package set is only loaded where an interpreter is)."""
+    image = stage_base(stage)
+    if image is not None and (image.runtime == "python" or image.own_python):
+        return True
+    if image is not None and (found := _distroless(image)) and found["runtime"] == "python3":
+        return True
+    packages = _installed(ctx, stage)
+    return bool(packages & _PYTHON_PACKAGES) or _installs_other_python(ctx, stage, packages)
+
+
+def runs_node(ctx: Context, stage: Stage) -> bool:
+    """Whether ``stage``'s image can run Node: a Node image, or a stage that installs it."""
+    image = stage_base(stage)
+    if image is not None and image.runtime == "node":
+        return True
+    if image is not None and (found := _distroless(image)) and found["node"]:
+        return True
+    for _, command in _runs(ctx, stage):
+        words = [word.value for word in command.words]
+        if _program(command) in _OTHER_NODE or any("nodesource" in word for word in words):
+            return True
+    return bool(_installed(ctx, stage) & _NODE_PACKAGES)
+
+
+def pip_trees(ctx: Context, stage: Stage) -> list[str]:
+    """The folders ``pip install --prefix/--target/--root`` fill in ``stage`` and the stages it
+    is built on (``--prefix=/install``, later copied to ``/usr/local``)."""
+    trees = []
+    for instruction, command in _runs(ctx, stage):
+        read = invocation(command, partial(ctx.expand, instruction))
+        if read is None or read.manager != "pip" or not read.installs:
+            continue
+        workdir = ctx.state(instruction).workdir or "/"
+        for value in read.option_values("--prefix", "--target", "-t", "--root"):
+            if "$" not in value:
+                trees.append(posixpath.normpath(posixpath.join(workdir, value)))
+    return trees
 
 
 def virtualenvs(ctx: Context, stage: Stage) -> list[Virtualenv]:
