@@ -7,7 +7,8 @@ from dockerfile_dlint.knowledge.runtime_environments import (
     Interpreter,
     Virtualenv,
     chain,
-    pip_trees,
+    covers,
+    environment_kinds,
     runs_node,
     runs_python,
     stage_node,
@@ -15,13 +16,7 @@ from dockerfile_dlint.knowledge.runtime_environments import (
     virtualenvs,
 )
 
-# Paths that hold an installed Python package set, whatever made it.
-_PYTHON_TREE = re.compile(
-    r"(?:^|/)(?:site-packages|dist-packages)(?:/|$)|^/usr/local/lib/python3\.\d+(?:/|$)"
-    r"|(?:^|/)\.local(?:/lib(?:/|$)|$)"
-)
 _PATH_VERSION = re.compile(r"/python(3\.\d+)(?:/|$)")
-_NODE_INSTALLS = {"npm": ("install", "ci", "i"), "yarn": ("install", ""), "pnpm": ("install", "i")}
 # What will break at runtime, and how to fix it.
 Problem = tuple[str, str]
 _DISTROLESS_GLIBC = re.compile(r"gcr\.io/distroless/(?:python3|nodejs\d+|cc|base)")
@@ -122,18 +117,12 @@ class CopiedEnvironmentMismatch(Rule):
         destination: str,
     ) -> list[Problem]:
         problems: list[Problem] = []
-        venvs = [v for v in virtualenvs(ctx, producer) if _covers(source, v.path)]
-        python_tree = (
-            bool(venvs)
-            or bool(_PYTHON_TREE.search(source))
-            or any(
-                _covers(source, tree) or _covers(tree, source) for tree in pip_trees(ctx, producer)
-            )
-        )
-        if python_tree and runs_python(ctx, consumer):
+        venvs = [v for v in virtualenvs(ctx, producer) if covers(source, v.path)]
+        kinds = environment_kinds(ctx, producer, source)
+        if "python" in kinds and runs_python(ctx, consumer):
             problems += _python_problems(ctx, producer, consumer, source, destination, venvs)
-        node_modules = _brings_node_modules(ctx, producer, source)
-        if node_modules and runs_node(ctx, consumer) and not _rebuilds(ctx, consumer, copy):
+        node = "node" in kinds and runs_node(ctx, consumer)
+        if node and not _rebuilds(ctx, consumer, copy):
             problems += _node_problems(ctx, producer, consumer)
         return problems
 
@@ -160,10 +149,6 @@ class CopiedEnvironmentMismatch(Rule):
 def _image_name(stage: Stage) -> str:
     image = stage_base(stage)
     return image.reference if image is not None else chain(stage)[0].image
-
-
-def _covers(source: str, path: str) -> bool:
-    return source == "/" or path == source or path.startswith(source + "/")
 
 
 def _moved(path: str, source: str, destination: str) -> str:
@@ -275,25 +260,6 @@ def _libc(stage: Stage, interpreter: Interpreter | None) -> str | None:
     if image.libc is None and _DISTROLESS_GLIBC.match(image.reference.lower()):
         return "glibc"
     return image.libc
-
-
-def _brings_node_modules(ctx: Context, producer: Stage, source: str) -> bool:
-    """Whether ``source`` is, holds or is inside a node_modules the producer installed."""
-    if "node_modules" in source.split("/"):
-        return True
-    for member in chain(producer):
-        for instruction in member.instructions:
-            if instruction.keyword != "RUN":
-                continue
-            for command in ctx.run_commands(instruction, unwrapped=True):
-                words = [word.value for word in command.words]
-                program = posixpath.basename(words[0]) if words else ""
-                subcommand = next((w for w in words[1:] if not w.startswith("-")), "")
-                if subcommand in _NODE_INSTALLS.get(program, ()):
-                    folder = posixpath.join(ctx.state(instruction).workdir or "/", "node_modules")
-                    if _covers(source, posixpath.normpath(folder)):
-                        return True
-    return False
 
 
 def _rebuilds(ctx: Context, consumer: Stage, copy: CopySource) -> bool:

@@ -16,6 +16,8 @@ scripts' shebangs, ``bin/activate``) and its interpreter's (``bin/python`` is a 
   interpreter at all (a PHP image that receives a ``node_modules`` never loads it).
 - ``pip_trees(ctx, stage) -> list[str]``: the folders ``pip install --prefix/--target/--root``
   fills.
+- ``environment_kinds(ctx, producer, source)``: whether copying ``source`` from ``producer``
+  takes a Python environment (``python``) or a ``node_modules`` (``node``).
 - ``virtualenvs(ctx, stage) -> list[Virtualenv]``: the virtualenvs the stage's RUN lines (and
   those of the stages it is built ``FROM``) create: ``python -m venv``, ``virtualenv``, ``uv
   venv``, ``uv sync``, ``poetry install`` and ``pipenv install`` with an in-project
@@ -306,3 +308,44 @@ def _operand(
             return word, version, relocatable
         index += 1
     return (default, version, relocatable) if default else None
+
+
+# Paths that hold an installed Python package set, whatever made it.
+_PYTHON_TREE = re.compile(
+    r"(?:^|/)(?:site-packages|dist-packages)(?:/|$)|^/usr/local/lib/python3\.\d+(?:/|$)"
+    r"|(?:^|/)\.local(?:/lib(?:/|$)|$)"
+)
+_NODE_INSTALLS = {"npm": ("install", "ci", "i"), "yarn": ("install", ""), "pnpm": ("install", "i")}
+
+
+def covers(source: str, path: str) -> bool:
+    """Whether copying the folder ``source`` brings ``path``."""
+    return source == "/" or path == source or path.startswith(source + "/")
+
+
+def environment_kinds(ctx: Context, producer: Stage, source: str) -> frozenset[str]:
+    """What a ``COPY --from`` of the folder ``source`` takes from ``producer``: ``python`` (a
+    virtualenv, site-packages, the user site, a ``pip install --prefix`` tree) and ``node``
+    (a ``node_modules`` the stage installed, or any folder of that name)."""
+    kinds = set()
+    if (
+        _PYTHON_TREE.search(source)
+        or any(covers(source, venv.path) for venv in virtualenvs(ctx, producer))
+        or any(covers(source, tree) or covers(tree, source) for tree in pip_trees(ctx, producer))
+    ):
+        kinds.add("python")
+    if "node_modules" in source.split("/") or any(
+        covers(source, folder) for folder in _node_modules(ctx, producer)
+    ):
+        kinds.add("node")
+    return frozenset(kinds)
+
+
+def _node_modules(ctx: Context, stage: Stage) -> Iterator[str]:
+    """The node_modules folders npm, yarn and pnpm install into in ``stage``'s chain."""
+    for instruction, command in _runs(ctx, stage):
+        words = [word.value for word in command.words]
+        subcommand = next((word for word in words[1:] if not word.startswith("-")), "")
+        if subcommand in _NODE_INSTALLS.get(_program(command), ()):
+            workdir = ctx.state(instruction).workdir or "/"
+            yield posixpath.normpath(posixpath.join(workdir, "node_modules"))
