@@ -180,7 +180,9 @@ def _build_rot(output: str, step: BuildStep | None, steps: Sequence[BuildStep]) 
 # which kind of copy causes it (python, node, or either), and what it means.
 _ENVIRONMENT_SYMPTOMS: tuple[tuple[re.Pattern[str], str, str], ...] = (
     (
-        re.compile(r"bad interpreter|exec (?:user process caused:? )?\S*:? no such file or dir"),
+        re.compile(
+            r"bad interpreter|exec (?:user process caused:? |\S+: )no such file or directory"
+        ),
         "python",
         "a script's interpreter is missing: a virtualenv moved to another path keeps its old "
         "path in every console script's shebang, and its python links to the builder's "

@@ -3,11 +3,14 @@ static side finds the COPY --from lines, the explanation matches the symptom to 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from dockerfile_dlint.environment_copies import EnvironmentCopy, environment_copies
 from dockerfile_dlint.smoke.explain import explain_container_failure
+from smokehelpers import smoke
 
 VENV_COPY = EnvironmentCopy(5, "COPY --from=builder /opt/venv /venv", "python")
 NODE_COPY = EnvironmentCopy(7, "COPY --from=deps /app/node_modules ./node_modules", "node")
@@ -19,6 +22,8 @@ NODE_COPY = EnvironmentCopy(7, "COPY --from=deps /app/node_modules ./node_module
         ("/bin/sh: 1: /venv/bin/uvicorn: /opt/venv/bin/python: bad interpreter: "
          "No such file or directory", "bad interpreter"),
         ("exec /venv/bin/gunicorn: no such file or directory", "a script's interpreter"),
+        ("standard_init_linux.go:228: exec user process caused: no such file or directory",
+         "a script's interpreter"),
         ("/venv/bin/python3.12: No such file or directory", "a link to the builder's"),
         ("sh: /venv/bin/python: not found", "a link to the builder's"),
         ("ImportError: Error loading shared library libgcc_s.so.1: No such file or directory "
@@ -74,3 +79,20 @@ def test_the_static_side_lists_the_final_stages_environment_copies(tmp_path: Pat
         EnvironmentCopy(5, "COPY --from=builder /opt/venv /opt/venv", "python")
     ]
     assert environment_copies(tmp_path / "missing", tmp_path) == []
+
+
+def test_a_moved_virtualenv_fails_the_boot_and_smoke_points_at_the_copy(
+    docker_client: Any, context_of: Callable[[str], Path]
+) -> None:
+    context = context_of("venv-moved")
+    run = smoke(
+        str(context), "--no-config", "--format", "json", "--startup-budget", "3s",
+        cwd=context.parent,
+    )  # fmt: skip
+    assert run.code == 1, run.output
+    report = run.report
+    assert report["build"]["ok"] is True
+    assert report["startup"]["exit_code"] == 1
+    explanation = report["startup"]["explanation"]
+    assert explanation.startswith("the container failed with `exec /venv/bin/serve: no such file")
+    assert "line 12 `COPY --from=builder /opt/venv /venv`" in explanation
