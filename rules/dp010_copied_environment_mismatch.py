@@ -34,7 +34,9 @@ class CopiedEnvironmentMismatch(Rule):
     with the stage it lands in, through what dlint knows of their base images. It reports a
     virtualenv copied to another path, a Python of another minor version, a Python in another
     place (`/usr/local` in the official `python` image, `/usr` in distribution images), another
-    C library (glibc or musl), and for `node_modules` another C library or Node major version.
+    C library (glibc or musl), and for `node_modules` another C library or Node major version;
+    for both, an environment installed in a `FROM --platform=$BUILDPLATFORM` stage (or for
+    another fixed platform) and run on the target platform.
     Images dlint does not know, and stages that install their own interpreter, are not judged.
 
     ## Why is this bad?
@@ -124,6 +126,8 @@ class CopiedEnvironmentMismatch(Rule):
         node = "node" in kinds and runs_node(ctx, consumer)
         if node and not _rebuilds(ctx, consumer, copy):
             problems += _node_problems(ctx, producer, consumer)
+        if ("python" in kinds and runs_python(ctx, consumer)) or node:
+            problems += _platform_problems(producer, consumer)
         return problems
 
     def _report(
@@ -244,6 +248,40 @@ def _node_problems(ctx: Context, producer: Stage, consumer: Stage) -> list[Probl
             )
         )
     return problems
+
+
+def _platform(stage: Stage) -> str:
+    """The ``--platform`` of the FROM the stage's image comes from (``""`` when none), with
+    ``${BUILDPLATFORM}`` written as ``$BUILDPLATFORM``."""
+    flag = chain(stage)[0].from_instruction.flag("platform")
+    value = flag.value if flag is not None and flag.value else ""
+    return re.sub(r"\$\{(\w+)\}", r"$\1", value.strip().lower())
+
+
+def _platform_problems(producer: Stage, consumer: Stage) -> list[Problem]:
+    built, runs = _platform(producer), _platform(consumer)
+    if built == runs:
+        return []
+    if built == "$buildplatform":
+        return [
+            (
+                "compiled code in it was built for the build machine's CPU (FROM "
+                "--platform=$BUILDPLATFORM) and this stage runs on the target platform: a "
+                "cross-platform build (buildx --platform linux/arm64 on an amd64 machine) gets "
+                "extensions for the wrong CPU (`Exec format error`, `wrong ELF class`)",
+                "install the environment in a stage on the target platform (no "
+                "--platform=$BUILDPLATFORM on it)",
+            )
+        ]
+    if "$" not in built + runs and built and runs:
+        return [
+            (
+                f"compiled code in it was built for {built} and this stage runs on {runs} "
+                "(`Exec format error`)",
+                "build both stages for the same platform",
+            )
+        ]
+    return []
 
 
 def _same_libc(libc: str) -> str:
