@@ -20,10 +20,12 @@ from .images import ImageReference
 from .model import CopySource, Model, Stage, State
 from .outputs import StageOutput, cache_targets, stage_outputs
 from .patterns import LazyPattern, lazy
+from .permissions import Change, Denial, denial, stage_changes
 from .shell import Redirect, ShellScript, SimpleCommand, Word, unwrap
 from .source import MappedText, Problem, Span
 from .startup import StartupCommand, effective_entrypoint_and_cmd, startup_commands
 from .syntax import Argument, Comment, Directive, Dockerfile, Flag, Heredoc, Instruction
+from .users import Accounts, User, lineage_accounts, runtime_user, user_at, user_instruction
 from .variables import Expansion, expand
 
 __all__ = [
@@ -32,6 +34,7 @@ __all__ = [
     "Comment",
     "Context",
     "CopySource",
+    "Denial",
     "Directive",
     "Dockerfile",
     "Edit",
@@ -57,12 +60,14 @@ __all__ = [
     "StageOutput",
     "StartupCommand",
     "State",
+    "User",
     "Word",
     "cache_targets",
     "exec_form_command",
     "expand",
     "lazy",
     "unwrap",
+    "user_instruction",
     "windows_base",
 ]
 
@@ -168,6 +173,9 @@ class Context:
         self._startup_cache: dict[int, list[StartupCommand]] = {}
         self._outputs_cache: dict[int, list[StageOutput]] = {}
         self._copy_source_of: dict[int, CopySource] | None = None
+        self._user_cache: dict[int, User] = {}
+        self._accounts_cache: dict[int, Accounts] = {}
+        self._changes_cache: dict[int, list[Change]] = {}
 
     @property
     def path(self) -> str:
@@ -266,6 +274,52 @@ class Context:
         if stage.index not in self._outputs_cache:
             self._outputs_cache[stage.index] = stage_outputs(self, stage)
         return self._outputs_cache[stage.index]
+
+    def user(self, instruction: Instruction) -> User:
+        """Who ``instruction`` runs as: the USER in effect, resolved through the accounts
+        the Dockerfile creates and the base image's (see :mod:`dockerfile_dlint.users`),
+        with HOME from ``ENV HOME`` or the account; home None when it cannot be told."""
+        key = id(instruction)
+        if key not in self._user_cache:
+            self._user_cache[key] = user_at(self, instruction)
+        return self._user_cache[key]
+
+    def accounts(self, stage: Stage) -> Accounts:
+        """The user accounts ``stage`` and the stages it is built from create (useradd,
+        adduser), with the base image's known ones."""
+        if stage.index not in self._accounts_cache:
+            self._accounts_cache[stage.index] = lineage_accounts(self, stage)
+        return self._accounts_cache[stage.index]
+
+    def home(self, instruction: Instruction) -> str | None:
+        """HOME for ``instruction``: the resolved user's, else the model's guess
+        (``/home/<user>``) for a user dlint cannot resolve."""
+        return self.user(instruction).home or self.state(instruction).home
+
+    def runtime_user(self, stage: Stage) -> User:
+        """Who ``stage``'s container runs as (its last USER, or the base image's default)."""
+        return runtime_user(self, stage)
+
+    def runtime_location(self, stage: Stage, output: StageOutput) -> str | None:
+        """Where the tool that made ``output`` looks for it when ``stage``'s container runs:
+        under the runtime user's HOME, unless the tool's variable (``PYTHONUSERBASE``,
+        ``PRISMA_BINARY_CACHE_DIR``, ``PLAYWRIGHT_BROWSERS_PATH``, ``XDG_CACHE_HOME``) is
+        set with ENV. None for output found by path (a virtualenv), or when it cannot be told."""
+        tool = output.tool
+        if not tool.location.startswith("$HOME"):
+            return None
+        final = self.final_state(stage)
+        if any(name in final.unknown_env for name in (tool.override, "XDG_CACHE_HOME", "HOME")):
+            return None
+        return tool.path(self.runtime_user(stage).home, final.workdir, final.env)
+
+    def denial(self, stage: Stage, path: str, user: User, execute: bool = False) -> Denial | None:
+        """What keeps ``user`` from reading (or executing) ``path`` in ``stage``'s image, by
+        the owners and modes the Dockerfile makes known (see
+        :mod:`dockerfile_dlint.permissions`); None when nothing known does."""
+        if stage.index not in self._changes_cache:
+            self._changes_cache[stage.index] = stage_changes(self, stage)
+        return denial(path, user, self._changes_cache[stage.index], execute)
 
     def image_file(self, stage: Stage, path: str) -> ImageFile | None:
         """Where the file at ``path`` in ``stage``'s image was copied from, if known."""

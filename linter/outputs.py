@@ -79,7 +79,7 @@ def stage_outputs(ctx: Context, stage: Stage) -> list[StageOutput]:
                     None, None, local
                 )
             else:
-                path = tool.path(local.get("HOME") or state.home, workdir, local)
+                path = tool.path(local.get("HOME") or ctx.home(run), workdir, local)
             if path is None or path in found:
                 continue
             cached = any(path == c or path.startswith(c.rstrip("/") + "/") for c in caches)

@@ -43,6 +43,7 @@ class _Cause(NamedTuple):
     line: int
     release: Release
     source: str  # "FROM" or "sources line"
+    runtime: str | None = None  # the language image of the FROM (python, node …)
 
 
 class ReleaseRepositoriesGone(Rule):
@@ -104,7 +105,8 @@ class ReleaseRepositoriesGone(Rule):
             image.repointed |= _copies_repositories(instruction)
             return
         written = _sources_causes(instruction, today)
-        if any(mark in instruction.text.text for mark in REPOINTED) and not written:
+        text = instruction.text.text + "".join(h.body.text for h in instruction.heredocs)
+        if any(mark in text for mark in REPOINTED) and not written:
             image.repointed = True
         for command in ordered_commands(ctx, instruction):
             if written and command.span.line >= written[0].line:
@@ -138,7 +140,8 @@ class _Image:
 def _base_cause(base: BaseImage | None, today: date, line: int) -> _Cause | None:
     if base is None or base.release is None or not base.release.archived_by(today):
         return None
-    return _Cause(line, base.release, "FROM")
+    image = base.reference.rpartition("/")[2].partition(":")[0] if base.runtime else None
+    return _Cause(line, base.release, "FROM", image)
 
 
 def _sources_causes(instruction: Instruction, today: date) -> list[_Cause]:
@@ -191,7 +194,7 @@ def _message(name: str, cause: _Cause) -> str:
         fix = f"move to a supported base image, or point yum at {release.archive}"
     else:
         fix = (
-            f"move to a supported release (such as {_successor(release)}), or point apt at "
+            f"move to a supported release (such as {_successor(cause)}), or point apt at "
             f"{release.archive}"
         )
     return (
@@ -201,7 +204,9 @@ def _message(name: str, cause: _Cause) -> str:
     )
 
 
-def _successor(release: Release) -> str:
-    if release.distribution == "ubuntu":
+def _successor(cause: _Cause) -> str:
+    if cause.runtime is not None:
+        return f"a {cause.runtime} tag of a current release, e.g. {cause.runtime}:<version>-slim"
+    if cause.release.distribution == "ubuntu":
         return "ubuntu:24.04"
     return "debian:bookworm-slim"

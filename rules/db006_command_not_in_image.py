@@ -52,11 +52,13 @@ class CommandNotInImage(Rule):
     Flags a RUN command such as `curl`, `wget`, `git`, `gpg`, `unzip`, `xz`, `make`, `gcc`,
     `bash`, `sudo` or `locale-gen` on a base image known to lack it — `debian`, `ubuntu`,
     `alpine`, and the slim and Alpine variants of `python`, `node`, `ruby` (the full variants
-    have most of them) — when no step before it in the image installed anything: no package
-    manager install, no script that may install, no COPY or ADD into a bin directory. Not
-    flagged: commands guarded by `command -v`, `which`, `if` or `||`, commands whose failure
-    the shell ignores (a non-final member of a pipeline; a command followed by `;` without
-    `set -e`), and images the rule does not know.
+    have most of them) — when no step before it in the image may have added it: a package
+    manager install, a script that may install, a COPY or ADD into a bin directory. A RUN
+    whose `SHELL` is a shell the image lacks (`SHELL ["/bin/bash", "-c"]` on Alpine) is
+    flagged at its keyword, naming the SHELL line. Not flagged: commands guarded by `command
+    -v`, `which`, `if` or `||`, commands whose failure the shell ignores (a non-final member
+    of a pipeline; a command followed by `;`, or in a heredoc script, without `set -e`), and
+    images the rule does not know.
 
     ## Why is this bad?
     The command is not found and the build stops: `/bin/sh: 1: curl: not found`, exit 127.
@@ -106,13 +108,27 @@ class CommandNotInImage(Rule):
     def _judge(
         self, instruction: Instruction, ctx: Context, stage: Stage, commands: list[SimpleCommand]
     ) -> Iterator[Finding]:
-        text = instruction.text.text
-        if not any(name in text for name in PACKAGES) or any(g in text for g in GUARDS):
-            return
         base = stage_base(stage)
         if base is None or not base.commands:
             return
         origin = first_from(stage)
+        shell = ctx.state(instruction).shell
+        shell_name = shell[0].rsplit("/", 1)[-1] if shell else ""
+        if not instruction.json and shell_name in PACKAGES and not base.has_command(shell_name):
+            if base.has_command(shell_name) is False:
+                where = _shell_line(ctx, instruction)
+                yield self.finding(
+                    instruction.keyword_span,
+                    f"RUN runs its script with {shell[0]} (SHELL, line {where}), but "
+                    + _message(shell_name, base, origin.span.line),
+                )
+            return
+        text = instruction.text.text
+        bodies = "".join(heredoc.body.text for heredoc in instruction.heredocs)
+        if not any(name in text + bodies for name in PACKAGES):
+            return
+        if any(guard in text + bodies for guard in GUARDS):
+            return
         if instruction.json and instruction.arguments:
             first = instruction.arguments[0]
             name = first.value.rsplit("/", 1)[-1]
@@ -133,6 +149,17 @@ class CommandNotInImage(Rule):
                     return
             if _installs_or_runs_script(command):
                 return
+
+
+def _shell_line(ctx: Context, instruction: Instruction) -> int:
+    """The line of the SHELL instruction in force for ``instruction``."""
+    line = 0
+    for other in ctx.instructions:
+        if other is instruction:
+            break
+        if other.keyword == "SHELL":
+            line = other.span.line
+    return line
 
 
 def _message(name: str, base: BaseImage, line: int) -> str:

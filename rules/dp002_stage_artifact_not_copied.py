@@ -32,6 +32,9 @@ class StageArtifactNotCopied(Rule):
     not the rest, the rest is reported at the `COPY --from`. Also reported: copying output that
     was written inside a `RUN --mount=type=cache` (cache mounts never reach the image, so the
     copy finds nothing), and building `FROM` a stage whose needed output is only in such a mount.
+    HOME is the user's: the one `useradd`/`adduser` gave it (`--home-dir /srv/app`), or the
+    base image's (`node`: `/home/node`). When the copying stage runs as a non-root user whose
+    tool looks under its own home, the copy asked for goes there, with `--chown`.
 
     ## Why is this bad?
     The image builds, and the service fails when it runs: prisma-client-py raises
@@ -64,7 +67,8 @@ class StageArtifactNotCopied(Rule):
     A `COPY --from=<stage> <path> <path>` for each missing path is added on the line after the
     reported `COPY --from`, with its indentation, keyword case and `--chown`. It is offered
     only when the stage's other copies of that builder's output keep their paths (source and
-    destination are the same), so the same path is right in the runtime stage. Output written
+    destination are the same), so the same path is right in the runtime stage, and not when the
+    runtime user looks for the output elsewhere (see DP009). Output written
     inside a cache mount has no fix: it has to be written elsewhere first.
     """
 
@@ -122,13 +126,16 @@ class StageArtifactNotCopied(Rule):
                 flag = group[0].instruction.flag("from")
                 span = flag.span if flag else group[0].instruction.span
                 brought = ", ".join(sorted(o.path for o in taken))
+                target, chown, runs_as = _runtime_target(ctx, group[0], output)
                 message = (
                     f"COPY --from={stage_name} brings {brought} but not {output.path}, where "
                     f"`{_shown(output)}` (line {output.instruction.line}) put "
                     f"{output.tool.what}; at runtime: {output.tool.symptom}. Add "
-                    f"COPY --from={stage_name} {output.path} {output.path}"
+                    f"COPY --from={stage_name}{chown} {output.path} {target}{runs_as}"
                 )
-                fix = _copy_fix(ctx, group[0].instruction, output.path) if keeps_paths else None
+                fix = None
+                if keeps_paths and target == output.path:
+                    fix = _copy_fix(ctx, group[0].instruction, output.path)
                 findings.append(self.finding(span, message, fix))
         return findings
 
@@ -155,6 +162,22 @@ class StageArtifactNotCopied(Rule):
             span = stage.from_instruction.arguments[0].span
             findings.append(self.finding(span, message))
         return findings
+
+
+def _runtime_target(ctx: Context, copy: CopySource, output: StageOutput) -> tuple[str, str, str]:
+    """Where the copy of ``output`` belongs for the user the copying stage runs as: the same
+    path, or (for a non-root user whose tool looks under its own home) that user's location,
+    with the ``--chown`` flag and a note saying why."""
+    stage = ctx.stage(copy.instruction)
+    if stage is None:
+        return output.path, "", ""
+    user = ctx.runtime_user(stage)
+    looked_in = None if user.is_root else ctx.runtime_location(stage, output)
+    if looked_in is None or looked_in == output.path:
+        return output.path, "", ""
+    owner = user.name or str(user.uid)
+    note = f" (the container runs as {user.shown}, and {output.tool.name} looks there)"
+    return looked_in, f" --chown={owner}", note
 
 
 def _source_paths(ctx: Context, copy: CopySource) -> list[str]:

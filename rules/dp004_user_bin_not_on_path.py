@@ -186,7 +186,7 @@ class UserBinNotOnPath(Rule):
             return
         base = env.get("PYTHONUSERBASE")
         if base is None:
-            home = env.get("HOME") or state.home
+            home = env.get("HOME") or ctx.home(run)
             if home is None or "PYTHONUSERBASE" in env:
                 return
             base = posixpath.join(home, ".local")

@@ -59,8 +59,10 @@ class EntrypointScriptUnrunnable(Rule):
     has Windows (CRLF) line endings; has no `#!` line while Docker executes it directly; or
     is not executable: no execute bit on the build-context file (or a `COPY <<EOF` heredoc,
     which is created without one), no `COPY --chmod` that sets it, and no `RUN chmod +x` for
-    it. A script run as `["sh", "start.sh"]` needs neither `#!` nor the execute bit, but
-    still breaks on CRLF line endings. Files the rule cannot read are not judged.
+    it; or the user the container runs as (`USER`, see DP009) may not execute it, as with
+    `COPY --chmod=700` and `USER app`. A script run as `["sh", "start.sh"]` needs neither
+    `#!` nor the execute bit, but still breaks on CRLF line endings. Files the rule cannot
+    read are not judged.
 
     ## Why is this bad?
     The image builds, and every container exits at once:
@@ -320,6 +322,8 @@ def _problems(run: _Run, stage: Stage, ctx: Context) -> tuple[str, Fix | None] |
         )
         fixes.append(f"copy it with `COPY --chmod=755`, or `RUN chmod +x {run.path}`")
         fix = _chmod_fix(image_file, instruction, ctx)
+    else:
+        problems += _runtime_user_problems(run, stage, ctx, errors, fixes)
     if not problems:
         return None
     message = (
@@ -327,6 +331,25 @@ def _problems(run: _Run, stage: Stage, ctx: Context) -> tuple[str, Fix | None] |
         f"{' or '.join(errors)}; {'; '.join(fixes)}"
     )
     return message, fix
+
+
+def _runtime_user_problems(
+    run: _Run, stage: Stage, ctx: Context, errors: list[str], fixes: list[str]
+) -> list[str]:
+    """What keeps the user the container runs as from running the script, by the owners and
+    modes dlint knows (``COPY --chmod=700`` with a non-root ``USER``)."""
+    user = ctx.runtime_user(stage)
+    denied = ctx.denial(stage, run.path, user, execute=run.how == "exec")
+    if denied is None:
+        return []
+    need = {"search": "reach", "read": "read", "execute": "execute"}[denied.needs]
+    if run.how == "exec":
+        errors.append(f'`exec: "{run.path}": permission denied`')
+    else:
+        errors.append(f"`can't open '{run.path}': Permission denied`")
+    owner = user.name or str(user.uid)
+    fixes.append(f"copy it with `COPY --chmod=755` (or `--chown={owner}`)")
+    return [f"the container runs as {user.shown}, who cannot {need} it: {denied.explain()}"]
 
 
 def _chmod_fix(image_file: ImageFile | None, copy: Instruction, ctx: Context) -> Fix | None:

@@ -97,3 +97,42 @@ def test_repository_files() -> None:
     assert repository_file_kind("/etc/apk/repositories") == "apk"
     assert repository_file_kind("/etc/apt/preferences.d/x") is None
     assert repository_file_kind("/dev/null") is None
+
+
+def test_dp002_asks_for_the_copy_where_the_runtime_user_looks(tmp_path: Path) -> None:
+    dockerfile = """\
+FROM python:3.12-slim AS builder
+RUN pip install --user prisma && prisma generate
+FROM python:3.12-slim
+RUN useradd -m app
+COPY --from=builder --chown=app /root/.local /home/app/.local
+USER app
+"""
+    [finding] = lint(dockerfile, select=["DP002"], context=tmp_path).findings
+    assert finding.message.endswith(
+        "Add COPY --from=builder --chown=app /root/.cache/prisma-python "
+        "/home/app/.cache/prisma-python (the container runs as app, and prisma generate "
+        "looks there)"
+    )
+    assert finding.fix is None  # not the same path: no automatic copy
+
+
+def test_dp009_names_the_user_the_home_the_blocking_directory_and_the_fix(
+    tmp_path: Path,
+) -> None:
+    dockerfile = """\
+FROM python:3.11-slim AS builder
+RUN pip install --user -r requirements.txt
+FROM python:3.11-slim
+RUN useradd --create-home app
+COPY --from=builder /root/.local /root/.local
+ENV PATH=/root/.local/bin:$PATH
+USER app
+"""
+    [finding] = lint(dockerfile, select=["DP009"], context=tmp_path).findings
+    assert (finding.span.line, finding.span.column, finding.span.end_column) == (5, 34, 46)
+    message = finding.message
+    assert "runs as app (home /home/app, from the account made at line 4)" in message
+    assert "/root is mode 0700, owned by root (the python:3.11-slim image)" in message
+    assert "app's Python looks for user packages in /home/app/.local, not /root/.local" in message
+    assert "COPY --chown=app" in message and "/opt/venv" in message

@@ -148,12 +148,16 @@ ALPINE_EOL = {
 # https://wiki.centos.org/About/Product (end of life). CentOS 6 and 8 moved to
 # vault.centos.org after their end of life; CentOS 7's mirrorlist.centos.org, which its yum
 # configuration reads, was shut down on 2024-07-01 (https://www.centos.org/centos-linux-eol/).
+_VAULT = "vault.centos.org"
 CENTOS = {
     r.version: r
     for r in (
         Release("centos", "centos6", "6", D(2020, 11, 30), D(2020, 12, 2), "vault.centos.org"),
         Release("centos", "centos7", "7", D(2024, 6, 30), D(2024, 7, 1), "vault.centos.org"),
         Release("centos", "centos8", "8", D(2021, 12, 31), D(2022, 1, 31), "vault.centos.org"),
+        # CentOS Stream 8: end of builds 2024-05-31; its content left the mirrors for the
+        # vault when mirror.centos.org closed, 2024-07-01 (same page)
+        Release("centos", "stream8", "stream8", D(2024, 5, 31), D(2024, 7, 1), _VAULT),
     )
 }
 
@@ -205,7 +209,9 @@ LANGUAGE_IMAGES = {
 # distroless: "contain only your application and its runtime dependencies").
 DISTROLESS_PREFIXES = ("gcr.io/distroless/", "cgr.dev/chainguard/static")
 
-# Package manager of a distribution's images.
+# Package manager of a distribution's images (each image's Dockerfile on Docker Hub and the
+# distributions' documentation: Red Hat's "Universal Base Images" guide for ubi-minimal's
+# microdnf; Amazon Linux 2023's yum is dnf under its old name).
 PACKAGE_MANAGERS = {
     "debian": "apt-get",
     "ubuntu": "apt-get",
@@ -217,6 +223,7 @@ PACKAGE_MANAGERS = {
     "amazonlinux": "yum",
     "distroless": "",
 }
+# C library: Alpine is built on musl (alpinelinux.org/about), the others on glibc.
 LIBC = {
     "debian": "glibc",
     "ubuntu": "glibc",

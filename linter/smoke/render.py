@@ -76,6 +76,9 @@ def _details(report: SmokeReport, line: Callable[[str, str], None]) -> None:
     for artifact in report.artifacts_missing:
         wanted = f"{artifact.path}/**/{artifact.pattern}"
         line(f"Missing artifact {wanted}: {artifact.description}", "red")
+    for unreadable in report.artifacts_unreadable:
+        where = f"{unreadable.artifact.path}: {unreadable.reason}"
+        line(f"Artifact not usable by {unreadable.user}: {where}", "red")
     logs = report.logs
     if logs is not None and (logs.errors or logs.warnings):
         line("Startup log findings:", "bold")
@@ -125,7 +128,10 @@ def _summary_rows(report: SmokeReport) -> list[tuple[str, str]]:
         if not checked:
             rows.append(("Artifacts", "none expected"))
         else:
-            rows.append(("Artifacts", f"{checked - missing} of {checked} present"))
+            present = f"{checked - missing} of {checked} present"
+            if report.artifacts_unreadable:
+                present += f", {len(report.artifacts_unreadable)} not usable by the runtime user"
+            rows.append(("Artifacts", present))
     return rows
 
 

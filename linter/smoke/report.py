@@ -19,6 +19,7 @@ from .sockets import describe_port
 
 if TYPE_CHECKING:
     from ..artifacts import ExpectedArtifact
+    from .artifacts import Unreadable
 
 
 @dataclass
@@ -32,6 +33,7 @@ class SmokeReport:
     build_explanation: str | None = None
     artifacts_checked: list[ExpectedArtifact] = field(default_factory=list)
     artifacts_missing: list[ExpectedArtifact] = field(default_factory=list)
+    artifacts_unreadable: list[Unreadable] = field(default_factory=list)
     boot_error: str | None = None
     boot_explanation: str | None = None
     startup: Startup | None = None
@@ -59,6 +61,11 @@ class SmokeReport:
         reasons.extend(
             f"missing in the final image: {a.path} (no file matching {a.pattern}): {a.description}"
             for a in self.artifacts_missing
+        )
+        reasons.extend(
+            f"not usable by the runtime user {u.user}: {u.artifact.path}: {u.reason}: "
+            f"{u.artifact.description}"
+            for u in self.artifacts_unreadable
         )
         if self.boot_error:
             reasons.append(self.boot_error)
@@ -200,6 +207,10 @@ class SmokeReport:
                         "line": a.line,
                     }
                     for a in self.artifacts_missing
+                ],
+                "unreadable": [
+                    {"path": u.artifact.path, "user": u.user, "reason": u.reason}
+                    for u in self.artifacts_unreadable
                 ],
             },
             "reasons": self.reasons(),

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .artifacts import expected_artifacts, missing_artifacts
+from .artifacts import expected_artifacts, missing_artifacts, unreadable_artifacts
 from .build import build_image
 from .buildcontext import ContextUnreadable, context_archive
 from .cleanup import HeldSignals, Resources, Terminated, signals_held, signals_raise
@@ -260,6 +260,8 @@ class _Run:
         report.notes.extend(self.redact(f"engine: {warning}") for warning in warnings)
         report.artifacts_checked = expected
         report.artifacts_missing = missing_artifacts(self.client, container, expected)
+        present = [item for item in expected if item not in report.artifacts_missing]
+        report.artifacts_unreadable = unreadable_artifacts(self.client, container, present)
         self.boot(container, mode)
 
     def boot(self, container: str, mode: str) -> None:

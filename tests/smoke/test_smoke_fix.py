@@ -104,7 +104,7 @@ def test_the_seed_fixed_by_check_fix_passes_dlint_smoke(
     run = smoke_seed(context, base_image)
     assert run.code == 0, run.output
     report = run.report
-    assert report["artifacts"] == {"checked": 2, "missing": []}
+    assert report["artifacts"] == {"checked": 2, "missing": [], "unreadable": []}
     assert report["startup"]["ok"] is True
     assert report["health"]["status"] == 200
     assert report["health"]["failed_services"] == []

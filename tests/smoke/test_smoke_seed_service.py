@@ -36,7 +36,7 @@ def test_the_seed_service_meets_the_contract_with_correct_times(
     assert startup["listen_seconds"] <= startup["ready_seconds"] <= startup["listen_seconds"] + 0.5
     assert report["health"]["status"] == 200
     assert report["health"]["latency_ms"] < 100
-    assert report["artifacts"] == {"checked": 2, "missing": []}
+    assert report["artifacts"] == {"checked": 2, "missing": [], "unreadable": []}
     assert (report["logs"]["errors"], report["logs"]["warnings"]) == ([], [])
     assert report["logs"]["missing_expected"] == []
     assert report["build"]["image_size"] > 100_000_000
