@@ -2,8 +2,10 @@
 
 Data flows one way through small modules: ``settings`` (command line over
 ``[tool.dlint.smoke]``) and ``secretpolicy`` (which values to mask, by ``redact``) ->
-``engine`` (connect) -> ``buildcontext`` -> ``build`` (with ``buildlog``, ``progress`` and
-``explain``) -> ``artifacts`` -> ``container`` -> ``probe`` (with ``sockets``, ``httpprobe``
+``engine`` (connect) -> ``builder`` (BuildKit through a CLI ``dockercli`` finds, or the
+classic builder) -> ``buildcontext`` -> ``buildkit`` (with ``buildkitlog`` and
+``buildsecrets``) or ``build`` (with ``buildlog``), both with ``progress`` and ``explain`` ->
+``artifacts`` -> ``container`` -> ``probe`` (with ``sockets``, ``httpprobe``
 and ``routes``) -> ``health``, ``observe`` and ``logs`` -> ``report`` and ``render``;
 ``printable`` cleans what builds and apps print before it is shown. ``cleanup`` removes what
 the run created, ``pending`` keeps what it could not (the engine went away) for the next run,

@@ -33,7 +33,8 @@ TICK = 0.1
 
 @dataclass
 class BuildResult:
-    """What the build gave: the image (when it succeeded), the steps, and the failure."""
+    """What the build gave: the image (when it succeeded), the steps, and the failure;
+    ``builder`` is the one that built (``classic`` or ``buildkit``)."""
 
     ok: bool
     seconds: float
@@ -43,6 +44,7 @@ class BuildResult:
     error: str | None = None
     failed_step: BuildStep | None = None
     tail: list[str] = field(default_factory=list)
+    builder: str = "classic"
 
 
 def build_image(
@@ -147,6 +149,7 @@ def _start_build(
         dockerfile=archive.dockerfile,
         target=options.target,
         buildargs=dict(options.build_args),
+        platform=options.platform,
         rm=True,
         forcerm=True,
         decode=True,

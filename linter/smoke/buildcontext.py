@@ -10,6 +10,7 @@ temporary file (gone with the process, whatever ends it), and a file dlint canno
 
 from __future__ import annotations
 
+import os
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -49,11 +50,41 @@ def context_archive(context: Path, dockerfile: Path) -> Iterator[ContextArchive]
         yield ContextArchive(handle, str(name))
 
 
+def check_context_readable(context: Path, dockerfile: Path) -> None:
+    """What :func:`context_archive` checks, without making the archive: for BuildKit, whose
+    CLI sends the context itself and would report an unreadable file as a failed build.
+
+    Every file and directory BuildKit would send must be readable; :class:`ContextUnreadable`
+    otherwise. BuildKit reads ``<Dockerfile>.dockerignore`` beside the Dockerfile in place of
+    the context's ``.dockerignore`` when there is one.
+    """
+    from docker.utils.build import exclude_paths
+
+    root = context.resolve()
+    name = os.path.relpath(dockerfile.resolve(), root)
+    own = dockerfile.with_name(dockerfile.name + DOCKERIGNORE)
+    patterns = _ignore_patterns(own) if own.is_file() else _dockerignore(context)
+    try:
+        for relative in sorted(exclude_paths(str(root), patterns or [], name)):
+            path = root / relative
+            if path.is_dir() and not path.is_symlink():
+                with os.scandir(path):
+                    pass
+            elif path.is_file() and not path.is_symlink():
+                path.open("rb").close()
+    except OSError as error:
+        raise ContextUnreadable(_describe(error)) from None
+
+
 def _dockerignore(context: Path) -> list[str] | None:
     """The patterns of ``.dockerignore``, read as the SDK reads them."""
     path = context / DOCKERIGNORE
     if not path.exists():
         return None
+    return _ignore_patterns(path)
+
+
+def _ignore_patterns(path: Path) -> list[str]:
     lines = [line.strip() for line in path.read_text().splitlines()]
     return [line for line in lines if line and not line.startswith("#")]
 

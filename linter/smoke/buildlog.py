@@ -28,7 +28,12 @@ OUTPUT_LINES_KEPT = 200
 
 @dataclass
 class BuildStep:
-    """One Dockerfile instruction as the builder ran it."""
+    """One Dockerfile instruction as the builder ran it.
+
+    The classic builder numbers the steps of the whole file (``3/7``); BuildKit numbers them
+    within their ``stage`` (``builder 2/4``; None in a single-stage file and for the classic
+    builder).
+    """
 
     number: int
     total: int
@@ -37,6 +42,13 @@ class BuildStep:
     seconds: float = 0.0
     cached: bool = False
     output: list[str] = field(default_factory=list)
+    stage: str | None = None
+
+    @property
+    def label(self) -> str:
+        """``3/7``, or ``builder 2/4`` for a BuildKit step of a named stage."""
+        position = f"{self.number}/{self.total}"
+        return f"{self.stage} {position}" if self.stage else position
 
 
 @dataclass

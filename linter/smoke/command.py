@@ -2,7 +2,8 @@
 
 Exit codes: 0 the container met the contract; 1 it did not (build, artifacts, boot, budget,
 health, observation, logs); 2 dlint could not do its job (no engine, bad options, missing or
-unreadable Dockerfile or context, the engine went away during the run); 130 after Ctrl-C and
+unreadable Dockerfile or context, the engine went away during the run, a Dockerfile that needs
+BuildKit where none is found or ``--builder classic`` is forced); 130 after Ctrl-C and
 143 after SIGTERM, once what the run created has been removed (or, with the engine away,
 recorded for the next run to remove).
 
@@ -67,6 +68,19 @@ class CannotRun(click.ClickException):
     type=click.Choice(["auto", "direct", "published"]),
     help="Probe the container's address, or PORT published on 127.0.0.1 (Docker Desktop) [auto].",
 )
+@click.option(
+    "--builder",
+    type=click.Choice(["auto", "buildkit", "classic"]),
+    help="BuildKit through the docker CLI, or the engine's classic builder [auto: BuildKit "
+    "when a capable docker CLI is found].",
+)
+@click.option(
+    "--secret",
+    multiple=True,
+    metavar="id=NAME[,src=FILE|,env=VAR]",
+    help="Build secret for RUN --mount=type=secret (BuildKit); never shown. Repeatable.",
+)
+@click.option("--platform", metavar="OS/ARCH", help="Build for this platform (BuildKit).")
 @click.option("--config", "config_file", metavar="FILE", help="Configuration file to use.")
 @click.option("--no-config", is_flag=True, help="Ignore configuration files.")
 @click.option("--no-color", is_flag=True, help="No colour, even on a terminal.")
@@ -82,6 +96,8 @@ def smoke(ctx: click.Context, /, **values: Any) -> None:
 
 
 def _run(cli: CommandLine, config_file: str | None, no_config: bool, no_color: bool) -> int:
+    from .builder import BuilderUnavailable, choose_builder
+    from .dockercli import find_buildkit_cli
     from .engine import EngineUnreachable, connect
     from .progress import build_progress
     from .run import check_network, run_smoke
@@ -95,7 +111,8 @@ def _run(cli: CommandLine, config_file: str | None, no_config: bool, no_color: b
     try:
         engine = connect()
         check_network(engine, options.network)
-    except EngineUnreachable as error:
+        builder = choose_builder(options.builder, options.dockerfile, find_buildkit_cli)
+    except (EngineUnreachable, BuilderUnavailable) as error:
         raise CannotRun(str(error)) from None
     except SmokeUsageError as error:
         raise click.UsageError(str(error)) from None
@@ -104,7 +121,10 @@ def _run(cli: CommandLine, config_file: str | None, no_config: bool, no_color: b
     def notify(text: str) -> None:
         click.echo(f"dlint smoke: {redact(text)}", err=True)
 
-    outcome = run_smoke(options, engine, redact, build_progress(redact, color), notify)
+    if builder.cli is None and options.secrets:
+        notes.append("--secret is for BuildKit builds; the classic builder does not use it")
+    progress = build_progress(redact, color)
+    outcome = run_smoke(options, engine, redact, progress, notify, builder)
     if outcome.signal is not None:
         stopped = "interrupted" if outcome.signal == signal.SIGINT else "terminated"
         if outcome.failure is not None:  # the signal ended the wait for a lost engine
@@ -130,9 +150,10 @@ def _redactor(options: SmokeOptions) -> tuple[Redactor, list[str], list[str]]:
     """The redactor for this run's secrets, notes on secrets too short to be masked, and the
     build arguments that hold secrets (the classic builder writes them into the image)."""
     from .redact import Redactor
-    from .secretpolicy import secret_values, unmasked_names
+    from .secretpolicy import build_secret_values, secret_values, unmasked_names
 
     found = secret_values(options.env, options.build_args, options.secret_names)
+    found += build_secret_values(options.secrets)
     notes = [
         f"the value of {name} is too short to be masked in output" for name in unmasked_names(found)
     ]

@@ -25,6 +25,8 @@ _COPY_MISSING = re.compile(
     r"COPY failed: (?:stat|file not found in build context or excluded by \.dockerignore: stat)"
     r" (?P<path>\S+?):? (?:file does not exist|no such file or directory)"
     r"|\"(?P<buildkit>/[^\"]+)\": not found"
+    # BuildKit 0.8 (engine 20.10) walks the source and names the first part that is missing.
+    r"|failed to walk \S*?/buildkit-mount\d+(?P<walked>/\S*?): lstat"
 )
 _FROM_FLAG = re.compile(r"--from=(\S+)")
 _DOWNLOAD = re.compile(
@@ -64,6 +66,8 @@ def explain_build_failure(
     instruction = step.instruction if step else ""
     if match := _COPY_MISSING.search(output):
         path = "/" + (match["path"] or match["buildkit"] or "").lstrip("/")
+        if match["walked"]:
+            path = _copied_source(instruction, match["walked"])
         return _copy_missing(path, instruction)
     rot = _build_rot(output, step, steps)
     if rot is not None:
@@ -81,9 +85,11 @@ def explain_build_failure(
             return _command_not_found(match["name"], steps)
     if _BUILDKIT_ONLY.search(output):
         return (
-            "this Dockerfile uses BuildKit-only syntax (RUN --mount, COPY --chmod/--link), "
-            "but the Docker SDK builds with the engine's classic builder; dlint smoke cannot "
-            "build it as it is."
+            "this Dockerfile uses BuildKit-only syntax (RUN --mount, COPY --chmod/--link, "
+            "heredocs) that the builder used does not know: the classic builder knows none "
+            "of it, and the Dockerfile frontend built into engines before 23.0 knows neither "
+            "COPY --link nor heredocs (a `# syntax=docker/dockerfile:1` line brings a newer "
+            "one, pulled from a registry)."
         )
     if _PULL.search(output) and instruction.upper().startswith("FROM"):
         return (
@@ -91,6 +97,14 @@ def explain_build_failure(
             "pulled: pull or build it first (docker pull / docker build -t …)."
         )
     return None
+
+
+def _copied_source(instruction: str, walked: str) -> str:
+    """The COPY source under the path BuildKit could not walk (``/root`` for a source
+    ``/root/.cache``), or that path when no source lies under it."""
+    words = [word for word in instruction.split()[1:-1] if not word.startswith("--")]
+    under = [word for word in words if ("/" + word.lstrip("/")).startswith(walked)]
+    return "/" + under[0].lstrip("/") if under else walked
 
 
 def _copy_missing(path: str, instruction: str) -> str:

@@ -40,7 +40,7 @@ class LineProgress:
         self.redact = redact
 
     def step(self, step: BuildStep) -> None:
-        text = f"Step {step.number}/{step.total} : {step.instruction}"
+        text = f"Step {step.label} : {step.instruction}"
         sys.stderr.write(self.redact(text) + "\n")
         sys.stderr.flush()
 
@@ -107,7 +107,7 @@ class LiveProgress:
             text.append("sending the build context…", style="dim")
             return text
         cached = self.cache_hits + (1 if step.cached else 0)
-        text.append(f"Step {step.number}/{step.total} ", style="bold")
+        text.append(f"Step {step.label} ", style="bold")
         text.append(self.redact(step.instruction)[:70])
         text.append(f"  {now - step.started:5.1f} s", style="cyan")
         text.append(f"  total {now - self.started:5.1f} s  cache hits {cached}", style="dim")

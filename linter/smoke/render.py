@@ -37,7 +37,7 @@ def render_text(report: SmokeReport, redact: Redactor, out: IO[str], color: bool
         steps.add_column("cache")
         for step in build.steps:
             steps.add_row(
-                f"{step.number}/{step.total}",
+                step.label,
                 Text(redact(step.instruction)),
                 f"{step.seconds:.1f} s",
                 "hit" if step.cached else "",
@@ -98,7 +98,8 @@ def _summary_rows(report: SmokeReport) -> list[tuple[str, str]]:
     build, startup, health, logs = report.build, report.startup, report.health, report.logs
     rows = []
     if build is not None:
-        rows.append(("Build", f"{'ok' if build.ok else 'failed'} in {build.seconds:.1f} s"))
+        outcome = f"{'ok' if build.ok else 'failed'} in {build.seconds:.1f} s"
+        rows.append(("Build", f"{outcome} ({_BUILDER_NAMES.get(build.builder, build.builder)})"))
         if build.image_size is not None:
             rows.append(("Image size", f"{build.image_size / 1_000_000:.1f} MB"))
     if startup is not None:
@@ -133,6 +134,9 @@ def _summary_rows(report: SmokeReport) -> list[tuple[str, str]]:
                 present += f", {len(report.artifacts_unreadable)} not usable by the runtime user"
             rows.append(("Artifacts", present))
     return rows
+
+
+_BUILDER_NAMES = {"buildkit": "BuildKit", "classic": "classic builder"}
 
 
 def _seconds(value: float | None) -> str:

@@ -55,7 +55,7 @@ class SmokeReport:
             return ["the image was not built"]
         if not self.build.ok:
             step = self.build.failed_step
-            where = f" at step {step.number}/{step.total} ({step.instruction})" if step else ""
+            where = f" at step {step.label} ({step.instruction})" if step else ""
             reasons.append(f"build failed{where}: {self.build.error}")
             return reasons
         reasons.extend(
@@ -148,6 +148,7 @@ class SmokeReport:
             "ok": self.ok,
             "build": {
                 "ok": bool(build and build.ok),
+                "builder": build.builder if build else None,
                 "seconds": _round(build.seconds if build else None),
                 "image_size": build.image_size if build else None,
                 "steps": [
@@ -156,6 +157,7 @@ class SmokeReport:
                         "instruction": step.instruction,
                         "seconds": _round(step.seconds),
                         "cached": step.cached,
+                        "stage": step.stage,
                     }
                     for step in (build.steps if build else [])
                 ],

@@ -21,7 +21,9 @@ from typing import TYPE_CHECKING
 
 from .artifacts import expected_artifacts, missing_artifacts, unreadable_artifacts
 from .build import build_image
-from .buildcontext import ContextUnreadable, context_archive
+from .buildcontext import ContextUnreadable, check_context_readable, context_archive
+from .builder import frontend_explanation
+from .buildkit import build_with_cli
 from .cleanup import HeldSignals, Resources, Terminated, signals_held, signals_raise
 from .container import (
     container_logs,
@@ -41,6 +43,8 @@ from .routes import choose_probe_mode
 from .settings import SmokeUsageError
 
 if TYPE_CHECKING:
+    from .build import BuildResult
+    from .builder import BuilderChoice
     from .engine import Engine
     from .progress import BuildProgress
     from .redact import Redactor
@@ -101,12 +105,14 @@ def run_smoke(
     redact: Redactor,
     progress: BuildProgress,
     notify: Callable[[str], None] = lambda text: None,
+    builder: BuilderChoice | None = None,
 ) -> RunOutcome:
     """Run the whole check; signals and a lost engine end it early, after cleanup.
 
-    ``notify`` receives what the user must know while the run waits (for the engine).
+    ``notify`` receives what the user must know while the run waits (for the engine);
+    ``builder`` says how to build (None: the classic builder).
     """
-    run = _Run(options, engine, redact, progress)
+    run = _Run(options, engine, redact, progress, builder)
     outcome = RunOutcome(run.report, run.phase)
     with signals_raise():
         try:
@@ -188,9 +194,15 @@ class _Run:
     run is (``phase``, named in messages about signals and a lost engine)."""
 
     def __init__(
-        self, options: SmokeOptions, engine: Engine, redact: Redactor, progress: BuildProgress
+        self,
+        options: SmokeOptions,
+        engine: Engine,
+        redact: Redactor,
+        progress: BuildProgress,
+        builder: BuilderChoice | None,
     ) -> None:
         self.options = options
+        self.builder = builder
         self.engine = engine
         self.client = engine.client
         self.redact = redact
@@ -218,27 +230,48 @@ class _Run:
         self.phase = "removal of what earlier runs left"
         self.report.notes.extend(sweep(self.client, self.engine.address))
         self.resources.remember_existing_images(self.client)
-        self.phase = "build context"
         options = self.options
-        with context_archive(options.context, options.dockerfile) as archive:
-            self.phase = "build"
-            deadline = time.monotonic() + options.timeout
-            build = build_image(
-                self.client, options, archive, deadline, self.resources, self.progress
-            )
+        build = self.build()
         self.report.build = build
         if not build.ok or build.image_id is None:
             if not engine_answers(self.client):  # a build cut short by dockerd stopping
                 raise EngineLost("the build stream ended")
             self.report.build_explanation = explain_build_failure(
                 build.error or "", build.failed_step, build.steps
-            )
+            ) or frontend_explanation(build.error or "", options.dockerfile)
             return
         if options.keep:
             self.client.tag(build.image_id, KEPT_REPOSITORY, self.run_id)
             self.resources.kept_image = build.image_id
             self.report.kept_image = f"{KEPT_REPOSITORY}:{self.run_id}"
         self.container_phases(build.image_id)
+
+    def build(self) -> BuildResult:
+        """Build with BuildKit through the CLI when one was chosen, else with the SDK's
+        classic builder (which needs the context as an archive first)."""
+        options = self.options
+        cli = self.builder.cli if self.builder else None
+        if cli is not None:
+            self.phase = "build context"
+            check_context_readable(options.context, options.dockerfile)
+            self.phase = "build"
+            deadline = time.monotonic() + options.timeout
+            return build_with_cli(
+                cli,
+                self.client,
+                self.engine.address,
+                options,
+                deadline,
+                self.resources,
+                self.progress,
+            )
+        self.phase = "build context"
+        with context_archive(options.context, options.dockerfile) as archive:
+            self.phase = "build"
+            deadline = time.monotonic() + options.timeout
+            return build_image(
+                self.client, options, archive, deadline, self.resources, self.progress
+            )
 
     def container_phases(self, image: str) -> None:
         """Create the container, check its artifacts before it starts, then boot it."""

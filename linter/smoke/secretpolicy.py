@@ -7,6 +7,8 @@ it came from ``--env``, ``--env-file``, the ``env`` table or ``--build-arg``. Th
 one the static rule applies to a Dockerfile, so a name dlint warns about in ``ARG``/``ENV`` is
 also one whose value it never shows.
 
+Build secrets (``--secret id=…``, for ``RUN --mount=type=secret``) are secret by definition.
+
 One more case needs no name: the password of a URL (``postgres://app:PASSWORD@db/app``) is
 always secret, because connection URLs are how most secrets reach a container and their names
 (``DATABASE_URL``, ``REDIS_URL``) say nothing. The rest of such a URL stays readable.
@@ -16,10 +18,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from ..knowledge.buildkit import looks_secret
 from .redact import MIN_SECRET_LENGTH
+
+if TYPE_CHECKING:
+    from .buildsecrets import BuildSecret
 
 
 @dataclass(frozen=True)
@@ -41,6 +47,18 @@ def secret_values(
             found.append(SecretValue(name, value))
         found.extend(SecretValue(name, password) for password in url_passwords(value))
     return [secret for secret in found if secret.value]
+
+
+def build_secret_values(secrets: Iterable[BuildSecret]) -> list[SecretValue]:
+    """The values of ``--secret`` build secrets: always secret, whatever their id. A file's
+    content is masked as it is and without its final newline (``echo token > file``)."""
+    found = []
+    for secret in secrets:
+        value = secret.value()
+        for form in {value, value.rstrip("\r\n")}:
+            if form:
+                found.append(SecretValue(f"secret {secret.id}", form))
+    return found
 
 
 def url_passwords(value: str) -> list[str]:

@@ -4,7 +4,8 @@ Every problem becomes a :class:`SmokeUsageError` whose one line names the option
 command exits 2 before it touches Docker instead of failing half-way through a build.
 
 Merging: a scalar given on the command line replaces the configuration's; ``build-args`` and
-``env`` merge key by key (command line wins); ``fail-on-log`` and ``expect-log`` add up.
+``env`` merge key by key (command line wins), and so do ``secrets`` by id; ``fail-on-log`` and
+``expect-log`` add up.
 Configuration paths are relative to the configuration file, command-line paths to the
 current directory. The environment is read from ``env-file`` first, then ``env``, then
 ``--env``, the way ``docker run`` layers ``--env-file`` and ``--env``. ``secret-env`` names add
@@ -20,7 +21,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .buildsecrets import BuildSecret, SecretProblem, check_secrets, parse_secret
+
 FORMATS = ("text", "json")
+BUILDERS = ("auto", "buildkit", "classic")
 PROBE_MODES = ("auto", "direct", "published")
 DEFAULTS: Mapping[str, Any] = {
     "port": 8080,
@@ -31,6 +35,7 @@ DEFAULTS: Mapping[str, Any] = {
     "probe": "auto",
     "keep": False,
     "observe": 2.0,
+    "builder": "auto",
 }
 # Networks that take away the container's own address, which the probe needs.
 UNUSABLE_NETWORKS = ("host", "none")
@@ -73,6 +78,9 @@ class CommandLine:
     secret_env: tuple[str, ...] = ()
     memory: str | None = None
     observe: str | None = None
+    builder: str | None = None
+    secret: tuple[str, ...] = ()
+    platform: str | None = None
 
 
 @dataclass(frozen=True)
@@ -82,7 +90,9 @@ class SmokeOptions:
     ``env`` and ``build_args`` hold the user's values, some of them secrets: ``secret_names``
     lists the names marked secret with ``--secret-env`` (more are secret by their name, see
     :mod:`secretpolicy`). ``memory`` is the container's limit in bytes (None: no limit);
-    ``observe`` how long the container is watched once it answered healthy.
+    ``observe`` how long the container is watched once it answered healthy. ``builder`` is
+    auto, buildkit or classic (see :mod:`builder`); ``secrets`` the build secrets for
+    ``RUN --mount=type=secret``; ``platform`` is passed to the build as given.
     """
 
     context: Path
@@ -103,6 +113,9 @@ class SmokeOptions:
     secret_names: frozenset[str] = frozenset()
     memory: int | None = None
     observe: float = 2.0
+    builder: str = "auto"
+    secrets: tuple[BuildSecret, ...] = ()
+    platform: str | None = None
 
 
 # Each configuration key, with what it must be and a check of its TOML value.
@@ -126,6 +139,9 @@ CONFIG_KEYS: Mapping[str, tuple[str, Callable[[Any], bool]]] = {
     "secret-env": ("a list of variable names", lambda v: _is_str_list(v)),
     "memory": ("a size such as 512m", lambda v: _is_size_value(v)),
     "observe": ("a duration such as 2s", lambda v: _is_duration_value(v)),
+    "builder": (f"one of {', '.join(BUILDERS)}", lambda v: v in BUILDERS),
+    "secrets": ("a list of id=NAME[,src=FILE|,env=VAR]", lambda v: _is_str_list(v)),
+    "platform": ("a platform such as linux/amd64", lambda v: isinstance(v, str)),
 }
 
 
@@ -195,6 +211,9 @@ def resolve_options(
         secret_names=_secret_names([*table.get("secret-env", []), *cli.secret_env]),
         memory=_memory(cli.memory, table),
         observe=_duration(cli.observe, table, "observe", allow_zero=True),
+        builder=cli.builder or table.get("builder", DEFAULTS["builder"]),
+        secrets=_secrets(table.get("secrets", []), root, cli.secret),
+        platform=cli.platform or table.get("platform"),
     )
 
 
@@ -299,6 +318,18 @@ def _secret_names(names: list[str]) -> frozenset[str]:
         if not _ENV_NAME.fullmatch(name):
             raise SmokeUsageError(f"--secret-env: {name!r} is not a variable name")
     return frozenset(names)
+
+
+def _secrets(configured: list[str], root: Path, given: tuple[str, ...]) -> tuple[BuildSecret, ...]:
+    """The configuration's secrets, then the command line's (which replace those of the same
+    id); each readable now."""
+    try:
+        secrets = {s.id: s for s in (parse_secret(spec, "secrets", root) for spec in configured)}
+        secrets.update((s.id, s) for s in (parse_secret(spec, "--secret") for spec in given))
+        check_secrets(secrets.values())
+    except SecretProblem as error:
+        raise SmokeUsageError(str(error)) from None
+    return tuple(secrets.values())
 
 
 def _check_readable_directory(path: Path) -> None:

@@ -16,7 +16,7 @@ def test_a_copy_of_what_a_stage_never_produced_is_explained(
     docker_client: Any, context_of: Callable[[str], Path]
 ) -> None:
     context = context_of("copy-missing")
-    run = smoke(str(context), "--no-config", cwd=context.parent)
+    run = smoke(str(context), "--no-config", "--builder", "classic", cwd=context.parent)
     assert run.code == 1, run.output
     out = run.stdout
     assert (
@@ -32,10 +32,14 @@ def test_the_json_report_of_a_failed_build(
     docker_client: Any, context_of: Callable[[str], Path]
 ) -> None:
     context = context_of("copy-missing")
-    run = smoke(str(context), "--no-config", "--format", "json", cwd=context.parent)
+    run = smoke(
+        str(context), "--no-config", "--format", "json", "--builder", "classic",
+        cwd=context.parent,
+    )  # fmt: skip
     assert run.code == 1, run.output
     report = run.report
     assert report["ok"] is False
+    assert report["build"]["builder"] == "classic"
     assert report["build"]["ok"] is False
     assert report["build"]["image_size"] is None
     assert [step["step"] for step in report["build"]["steps"]] == list(range(1, 8))
@@ -101,8 +105,12 @@ def test_the_image_inspection_finds_files_by_pattern_under_a_path(
     assert missing_artifacts(docker_client.api, artifact_image, [*present, *missing]) == missing
 
 
+@pytest.mark.parametrize(
+    ("builder", "step"),
+    [("classic", "4/7"), ("buildkit", "3/4")],  # BuildKit numbers the steps that run
+)
 def test_a_build_over_the_timeout_is_stopped_and_removed(
-    docker_client: Any, context_of: Callable[[str], Path]
+    docker_client: Any, context_of: Callable[[str], Path], builder: str, step: str
 ) -> None:
     context = context_of("busybox")
     slow = context / "Dockerfile.slow"
@@ -110,14 +118,16 @@ def test_a_build_over_the_timeout_is_stopped_and_removed(
     slow.write_text(dockerfile.replace("ARG APP", "RUN sleep 60\nARG APP"))
     run = smoke(
         str(context), "-f", str(slow), "--no-config", "--format", "json", "--timeout", "3s",
-        "--build-arg", "APP=healthy",
+        "--build-arg", "APP=healthy", "--builder", builder,
         cwd=context.parent,
     )  # fmt: skip
     assert run.code == 1, run.output
     assert run.report["build"]["ok"] is False
+    assert run.report["build"]["builder"] == builder
     assert run.report["build"]["seconds"] < 10
     assert run.report["reasons"] == [
-        "build failed at step 4/7 (RUN sleep 60): the build did not finish within --timeout (3 s)"
+        f"build failed at step {step} (RUN sleep 60): the build did not finish within "
+        "--timeout (3 s)"
     ]
 
 
@@ -144,11 +154,18 @@ def test_an_image_whose_command_cannot_run_fails_to_boot(
     assert detail in found
 
 
+@pytest.mark.parametrize(
+    ("builder", "cached"),
+    [
+        ("classic", [False, True, True, True, True, True]),  # FROM scratch is never cached
+        ("buildkit", [True, True, True]),  # BuildKit's own cache; ARG and CMD are no steps
+    ],
+)
 def test_keep_leaves_the_image_tagged_and_later_runs_reuse_its_layers(
-    docker_client: Any, context_of: Callable[[str], Path]
+    docker_client: Any, context_of: Callable[[str], Path], builder: str, cached: list[bool]
 ) -> None:
     context = context_of("busybox")
-    args = ["--no-config", "--format", "json", "--build-arg", "APP=healthy"]
+    args = ["--no-config", "--format", "json", "--build-arg", "APP=healthy", "--builder", builder]
     first = smoke(str(context), "--keep", *args, cwd=context.parent)
     assert first.code == 0, first.output
     kept = first.report["kept_image"]
@@ -156,8 +173,7 @@ def test_keep_leaves_the_image_tagged_and_later_runs_reuse_its_layers(
     try:
         second = smoke(str(context), *args, cwd=context.parent)
         assert second.code == 0, second.output
-        cached = [step["cached"] for step in second.report["build"]["steps"]]
-        assert cached == [False, True, True, True, True, True]
+        assert [step["cached"] for step in second.report["build"]["steps"]] == cached
         assert docker_client.images.get(kept)
     finally:
         docker_client.images.remove(kept)
@@ -175,6 +191,7 @@ def test_untagged_layers_are_never_reused(
     try:
         run = smoke(
             str(context), "--no-config", "--format", "json", "--build-arg", "APP=healthy",
+            "--builder", "classic",
             cwd=context.parent,
         )  # fmt: skip
         assert run.code == 0, run.output

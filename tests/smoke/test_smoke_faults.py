@@ -13,6 +13,7 @@ import json
 import os
 import re
 import shutil
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -58,14 +59,21 @@ def last_line(text: str) -> str:
     return text.strip().splitlines()[-1]
 
 
+@pytest.mark.parametrize("builder", ["classic", "buildkit"])
 def test_the_engine_going_away_mid_build_is_exit_2_and_cleaned_up_when_it_is_back(
-    stoppable_engine: PrivateEngine, context_of: Callable[[str], Path], tmp_path: Path
-) -> None:
+    stoppable_engine: PrivateEngine, context_of: Callable[[str], Path], tmp_path: Path,
+    builder: str,
+) -> None:  # fmt: skip
     context = context_of("busybox")
     dirs = isolated_dirs(tmp_path)
-    args = [str(context), "-f", str(endless_build(context)), "--no-config", *HEALTHY]
+    args = [str(context), "-f", str(endless_build(context)), "--no-config", *HEALTHY,
+            "--builder", builder]  # fmt: skip
     running = Running(args, cwd=context.parent, env={"DOCKER_HOST": stoppable_engine.host, **dirs})
-    running.wait_until(lambda: build_step_runs(stoppable_engine), "the endless build step")
+    if builder == "classic":
+        running.wait_until(lambda: build_step_runs(stoppable_engine), "the endless build step")
+    else:  # BuildKit's steps run in no container the engine lists: the step line says it
+        running.wait_for_stderr(f"Step 3/4 : {ENDLESS_STEP}\n")
+        time.sleep(1)
     stoppable_engine.stop()
     running.wait_for_stderr(WAITING)
     stoppable_engine.start()
@@ -114,7 +122,8 @@ def test_what_a_run_could_not_remove_is_recorded_and_removed_by_the_next_run(
     dirs = isolated_dirs(tmp_path)
     env = {"DOCKER_HOST": stoppable_engine.host, **dirs}
     before = stoppable_engine.state()
-    args = [str(context), "-f", str(endless_build(context)), "--no-config", *HEALTHY]
+    args = [str(context), "-f", str(endless_build(context)), "--no-config", *HEALTHY,
+            "--builder", "classic"]  # fmt: skip
     running = Running(args, cwd=context.parent, env=env)
     running.wait_until(lambda: build_step_runs(stoppable_engine), "the endless build step")
     stoppable_engine.stop()
@@ -250,20 +259,22 @@ def test_the_crash_is_not_seen_without_observation(
     assert run.report["health"]["ok"] is True
 
 
+@pytest.mark.parametrize(("builder", "step"), [("classic", "4/7"), ("buildkit", "3/4")])
 def test_a_build_that_never_ends_is_stopped_at_the_timeout_and_nothing_is_kept(
-    docker_client: Any, context_of: Callable[[str], Path], tmp_path: Path
+    docker_client: Any, context_of: Callable[[str], Path], tmp_path: Path, builder: str, step: str
 ) -> None:
     context = context_of("busybox")
     dirs = isolated_dirs(tmp_path)
     run = smoke(
         str(context), "-f", str(endless_build(context)), "--no-config",
         "--build-arg", "APP=healthy", "--timeout", "3s", "--keep", "--format", "json",
+        "--builder", builder,
         cwd=context.parent, env=dirs,
     )  # fmt: skip
     assert run.code == 1, run.output
     report = run.report
     assert report["reasons"] == [
-        f"build failed at step 4/7 ({ENDLESS_STEP}): the build did not finish within "
+        f"build failed at step {step} ({ENDLESS_STEP}): the build did not finish within "
         "--timeout (3 s)"
     ]
     assert 3.0 <= report["build"]["seconds"] < 30.0

@@ -10,7 +10,9 @@ so that the signal cannot land in the boot just before).
 
 from __future__ import annotations
 
+import secrets
 import signal
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -32,7 +34,7 @@ def check_stopped(run: Any, code: int, word: str, phase: str, dirs: dict[str, st
 
 
 @pytest.mark.parametrize(("signum", "code", "word"), SIGNALS)
-def test_a_signal_during_the_build_stops_it_and_removes_its_layers(
+def test_a_signal_during_the_classic_build_stops_it_and_removes_its_layers(
     docker_client: Any, context_of: Callable[[str], Path], tmp_path: Path,
     signum: int, code: int, word: str,
 ) -> None:  # fmt: skip
@@ -43,7 +45,8 @@ def test_a_signal_during_the_build_stops_it_and_removes_its_layers(
     )
     dirs = isolated_dirs(tmp_path)
     running = Running(
-        [str(context), "--no-config", "-f", str(dockerfile), "--build-arg", "APP=healthy"],
+        [str(context), "--no-config", "-f", str(dockerfile), "--build-arg", "APP=healthy",
+         "--builder", "classic"],
         cwd=context.parent, env=dirs,
     )  # fmt: skip
 
@@ -53,6 +56,51 @@ def test_a_signal_during_the_build_stops_it_and_removes_its_layers(
     running.wait_until(build_step_runs, "the slow build step")
     running.send_signal(signum)
     check_stopped(running.finish(), code, word, "build", dirs)
+
+
+@pytest.mark.parametrize(("signum", "code", "word"), SIGNALS)
+def test_a_signal_during_a_buildkit_build_stops_the_cli_and_the_step(
+    docker_client: Any, context_of: Callable[[str], Path], tmp_path: Path,
+    signum: int, code: int, word: str,
+) -> None:  # fmt: skip
+    """BuildKit runs a step in no container the engine lists: the step's process (a sleep
+    of a length of its own, to be told from others on the machine) and the CLI must be gone
+    once dlint is."""
+    context = context_of("busybox")
+    marker = f"sleep {secrets.randbelow(900_000) + 100_000}"
+    dockerfile = context / "Dockerfile.slow"
+    dockerfile.write_text(
+        (context / "Dockerfile").read_text().replace("ARG APP", f"RUN {marker}\nARG APP")
+    )
+    dirs = isolated_dirs(tmp_path)
+    running = Running(
+        [str(context), "--no-config", "-f", str(dockerfile), "--build-arg", "APP=healthy",
+         "--builder", "buildkit"],
+        cwd=context.parent, env=dirs,
+    )  # fmt: skip
+    running.wait_until(lambda: bool(processes_with(marker)), "the slow build step")
+    running.send_signal(signum)
+    check_stopped(running.finish(), code, word, "build", dirs)
+    deadline = time.monotonic() + 15  # the engine cancels the step once the CLI has gone
+    while processes_with(marker) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert processes_with(marker) == []
+    assert processes_with(str(dockerfile)) == []  # no docker build left running
+
+
+def processes_with(text: str) -> list[str]:
+    """Command lines of this machine's processes that contain ``text``."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if text in command:
+            found.append(command)
+    return found
 
 
 @pytest.mark.parametrize(("signum", "code", "word"), SIGNALS)
