@@ -26,11 +26,13 @@ scripts' shebangs, ``bin/activate``) and its interpreter's (``bin/python`` is a 
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
-from collections.abc import Iterator
+import weakref
+from collections.abc import Callable, Iterator
 from functools import partial
-from typing import NamedTuple
+from typing import Any, NamedTuple, TypeVar, cast
 
 from dockerfile_dlint.api import Context, Instruction, SimpleCommand, Stage
 
@@ -86,6 +88,29 @@ class Virtualenv(NamedTuple):
     relocatable: bool = False
 
 
+_T = TypeVar("_T")
+# Answers per file (Context) and stage: each function walks the stage chain's RUN lines once,
+# however many COPY --from lines ask.
+_ANSWERS: weakref.WeakKeyDictionary[Context, dict[tuple[str, int], Any]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _per_stage(function: Callable[[Context, Stage], _T]) -> Callable[[Context, Stage], _T]:
+    """``function(ctx, stage)``, computed once per file and stage."""
+    name = function.__name__
+
+    @functools.wraps(function)
+    def cached(ctx: Context, stage: Stage) -> _T:
+        answers = _ANSWERS.setdefault(ctx, {})
+        key = (name, stage.index)
+        if key not in answers:
+            answers[key] = function(ctx, stage)
+        return cast(_T, answers[key])
+
+    return cached
+
+
 def chain(stage: Stage) -> list[Stage]:
     """The stage and those it is built ``FROM``, the first image's stage first."""
     stages = [stage]
@@ -106,17 +131,20 @@ def _program(command: SimpleCommand) -> str:
     return posixpath.basename(command.words[0].value) if command.words else ""
 
 
-def _installed(ctx: Context, stage: Stage) -> set[str]:
+@_per_stage
+def _installed(ctx: Context, stage: Stage) -> frozenset[str]:
     """The packages the stage's apt-get/apk/yum/dnf commands install."""
     packages: set[str] = set()
     for instruction, command in _runs(ctx, stage):
         read = invocation(command, partial(ctx.expand, instruction))
         if read is not None and read.manager != "pip" and read.installs:
             packages.update(word.value.partition("=")[0] for word in read.arguments)
-    return packages
+    return frozenset(packages)
 
 
-def _installs_other_python(ctx: Context, stage: Stage, packages: set[str]) -> bool:
+@_per_stage
+def _installs_other_python(ctx: Context, stage: Stage) -> bool:
+    packages = _installed(ctx, stage)
     if any(_MINOR_PACKAGE.fullmatch(package) for package in packages):
         return True
     for _, command in _runs(ctx, stage):
@@ -133,13 +161,14 @@ def _distroless(image: BaseImage) -> re.Match[str] | None:
     return _DISTROLESS.match(image.reference.lower())
 
 
+@_per_stage
 def stage_python(ctx: Context, stage: Stage) -> Interpreter | None:
     """The Python ``stage``'s image runs, or None when it cannot be known."""
     image = stage_base(stage)
     if image is None:
         return None
     packages = _installed(ctx, stage)
-    if _installs_other_python(ctx, stage, packages):
+    if _installs_other_python(ctx, stage):
         return None
     if image.own_python and image.runtime_version:
         return Interpreter(image.runtime_version, "/usr/local/bin", image.libc, image.reference)
@@ -159,6 +188,7 @@ def stage_python(ctx: Context, stage: Stage) -> Interpreter | None:
     return Interpreter(version, "/usr/bin", image.libc, image.reference) if version else None
 
 
+@_per_stage
 def stage_node(ctx: Context, stage: Stage) -> Interpreter | None:
     """The Node ``stage``'s image runs (major version), or None when it cannot be known."""
     image = stage_base(stage)
@@ -178,6 +208,7 @@ def stage_node(ctx: Context, stage: Stage) -> Interpreter | None:
     return None
 
 
+@_per_stage
 def runs_python(ctx: Context, stage: Stage) -> bool:
     """Whether ``stage``'s image can run Python at all: a Python image, or a stage that
     installs one (a copied package set is only loaded where an interpreter is)."""
@@ -187,9 +218,10 @@ def runs_python(ctx: Context, stage: Stage) -> bool:
     if image is not None and (found := _distroless(image)) and found["runtime"] == "python3":
         return True
     packages = _installed(ctx, stage)
-    return bool(packages & _PYTHON_PACKAGES) or _installs_other_python(ctx, stage, packages)
+    return bool(packages & _PYTHON_PACKAGES) or _installs_other_python(ctx, stage)
 
 
+@_per_stage
 def runs_node(ctx: Context, stage: Stage) -> bool:
     """Whether ``stage``'s image can run Node: a Node image, or a stage that installs it."""
     image = stage_base(stage)
@@ -204,6 +236,7 @@ def runs_node(ctx: Context, stage: Stage) -> bool:
     return bool(_installed(ctx, stage) & _NODE_PACKAGES)
 
 
+@_per_stage
 def pip_trees(ctx: Context, stage: Stage) -> list[str]:
     """The folders ``pip install --prefix/--target/--root`` fill in ``stage`` and the stages it
     is built on (``--prefix=/install``, later copied to ``/usr/local``)."""
@@ -219,6 +252,7 @@ def pip_trees(ctx: Context, stage: Stage) -> list[str]:
     return trees
 
 
+@_per_stage
 def virtualenvs(ctx: Context, stage: Stage) -> list[Virtualenv]:
     """The virtualenvs created by the RUN lines of ``stage`` and the stages it is built on."""
     found = []
@@ -341,11 +375,14 @@ def environment_kinds(ctx: Context, producer: Stage, source: str) -> frozenset[s
     return frozenset(kinds)
 
 
-def _node_modules(ctx: Context, stage: Stage) -> Iterator[str]:
+@_per_stage
+def _node_modules(ctx: Context, stage: Stage) -> list[str]:
     """The node_modules folders npm, yarn and pnpm install into in ``stage``'s chain."""
+    folders = []
     for instruction, command in _runs(ctx, stage):
         words = [word.value for word in command.words]
         subcommand = next((word for word in words[1:] if not word.startswith("-")), "")
         if subcommand in _NODE_INSTALLS.get(_program(command), ()):
             workdir = ctx.state(instruction).workdir or "/"
-            yield posixpath.normpath(posixpath.join(workdir, "node_modules"))
+            folders.append(posixpath.normpath(posixpath.join(workdir, "node_modules")))
+    return folders
