@@ -173,7 +173,6 @@ def stage_python(ctx: Context, stage: Stage) -> Interpreter | None:
     if image.own_python and image.runtime_version:
         if "." not in image.runtime_version:
             return None  # python:3 floats over minors: unknown
-
         return Interpreter(image.runtime_version, "/usr/local/bin", image.libc, image.reference)
     distroless = _distroless(image)
     if distroless is not None and distroless["runtime"] == "python3":
