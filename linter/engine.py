@@ -239,6 +239,8 @@ def _lint_source(
         if any(names_exactly(selector, rule_class) for selector in silenced):
             continue
         level = selection.levels.get(finding.code, finding.level)
+        if level == rule_class.level:
+            level = finding.level  # not reconfigured: a finding the rule made milder stays so
         if check.raises(rule_class):
             level = Level.ERROR
         findings.append(finding._replace(level=level, path=source.path))
