@@ -6,15 +6,20 @@ the build (DP001: third-party downloads and apt repositories at build time; DP00
 installed with ``pip install --user`` that are not on PATH; DB001…DB007: build rot, the
 failures of a Dockerfile that built once — an archived release, no package lists, the wrong
 package manager, a missing command, an externally managed Python, the latest tool on an old
-runtime).
+runtime). A container that fails the way an environment copied between stages fails (a moved
+virtualenv, another Python or C library: DP010) is explained by ``explain_container_failure``.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from .buildlog import BuildStep
+
+if TYPE_CHECKING:
+    from ..environment_copies import EnvironmentCopy
 
 _COPY_MISSING = re.compile(
     r"COPY failed: (?:stat|file not found in build context or excluded by \.dockerignore: stat)"
@@ -181,5 +186,66 @@ def _build_rot(output: str, step: BuildStep | None, steps: Sequence[BuildStep]) 
         return (
             f"`{name}` is not in the base image{at}{cause}: install it in an earlier command "
             "of the same stage (DB006)."
+        )
+    return None
+
+
+# A container that fails as an environment copied from another stage fails (DP010): the symptom,
+# which kind of copy causes it (python, node, or either), and what it means.
+_ENVIRONMENT_SYMPTOMS: tuple[tuple[re.Pattern[str], str, str], ...] = (
+    (
+        re.compile(
+            r"bad interpreter|exec (?:user process caused:? |\S+: )no such file or directory"
+        ),
+        "python",
+        "a script's interpreter is missing: a virtualenv moved to another path keeps its old "
+        "path in every console script's shebang, and its python links to the builder's "
+        "interpreter",
+    ),
+    (
+        re.compile(r"\S*/bin/python[\d.]*: (?:No such file or directory|not found)"),
+        "python",
+        "the virtualenv's python is a link to the builder's interpreter, which this image does "
+        "not have (another Python version, or a Python in another place)",
+    ),
+    (
+        re.compile(
+            r"Error loading shared library|Error relocating \S+: \S+: symbol not found"
+            r"|GLIBC_[\d.]+' not found|cannot open shared object file"
+            r"|was compiled against a different Node\.js version"
+        ),
+        "",
+        "compiled extensions were built against another C library or runtime version than "
+        "this image has (glibc and musl, or another Node major)",
+    ),
+    (
+        re.compile(r"ModuleNotFoundError: No module named"),
+        "python",
+        "packages the build installed are not where this image's Python looks: a package set "
+        "built for another Python minor sits in a lib/pythonX.Y this Python never reads",
+    ),
+)
+
+
+def explain_container_failure(output: str, copies: Sequence[EnvironmentCopy]) -> str | None:
+    """The likely cause of a failed container (its logs and start error in ``output``) when
+    the image copies a Python environment or node_modules from another stage; None otherwise."""
+    for pattern, kind, cause in _ENVIRONMENT_SYMPTOMS:
+        match = pattern.search(output)
+        if match is None:
+            continue
+        line_start = output.rfind("\n", 0, match.start()) + 1
+        line_end = output.find("\n", match.end())
+        line = output[line_start : line_end if line_end >= 0 else None]
+        wanted = kind or ("node" if re.search(r"node_modules|\.node\b|Node", line) else "python")
+        suspects = [copy for copy in copies if copy.kind == wanted]
+        if not suspects:
+            continue
+        lines = "; ".join(f"line {copy.line} `{copy.text}`" for copy in suspects)
+        return (
+            f"the container failed with `{match[0]}`: {cause}. The image takes its "
+            f"environment from another stage ({lines}): build both stages on the same image "
+            "family and version and keep a virtualenv at the path it was made at (DP010: "
+            "dlint check --select DP010)."
         )
     return None

@@ -71,6 +71,8 @@ def _details(report: SmokeReport, line: Callable[[str, str], None]) -> None:
         if report.build_explanation:
             line(f"Why: {report.build_explanation}", "yellow")
         line("", "")
+    if report.boot_explanation:
+        line(f"Why the container failed: {report.boot_explanation}", "yellow")
     for artifact in report.artifacts_missing:
         wanted = f"{artifact.path}/**/{artifact.pattern}"
         line(f"Missing artifact {wanted}: {artifact.description}", "red")

@@ -36,6 +36,7 @@ class SmokeReport:
     artifacts_missing: list[ExpectedArtifact] = field(default_factory=list)
     artifacts_unreadable: list[Unreadable] = field(default_factory=list)
     boot_error: str | None = None
+    boot_explanation: str | None = None
     startup: Startup | None = None
     health: Health | None = None
     observation: Observation | None = None
@@ -183,6 +184,7 @@ class SmokeReport:
                 "probe": startup.mode if startup else None,
                 "observed_seconds": _round(startup.observed_seconds if startup else None),
                 "exit_code": startup.exit_code if startup else None,
+                "explanation": self.boot_explanation,
                 "oom_killed": bool(startup and startup.oom_killed),
                 "endpoint": str(startup.endpoint) if startup and startup.endpoint else None,
                 "memory_limit": self.memory_limit,

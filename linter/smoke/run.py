@@ -33,7 +33,7 @@ from .container import (
     start_container,
 )
 from .engine import EngineLost, engine_answers, wait_for_engine
-from .explain import explain_build_failure
+from .explain import explain_build_failure, explain_container_failure
 from .health import judge_health, sample_health
 from .limits import read_limits
 from .logs import scan_logs, tail
@@ -315,6 +315,7 @@ class _Run:
             report.boot_error = self.redact(
                 f"the container did not start: {error.explanation or error}"
             )
+            self._explain_boot("")
             return
         self.phase = "probe"
         endpoint = probe_endpoint(client, container, options, mode)
@@ -350,6 +351,27 @@ class _Run:
         logs = container_logs(client, container)
         report.logs = scan_logs(logs, options.fail_on_log, options.expect_log, self.redact)
         report.log_tail = tail(logs, redact=self.redact)
+        self._explain_boot(logs)
+
+    def _explain_boot(self, logs: str) -> None:
+        """Name the cause when the container failed as a copied environment fails (DP010)."""
+        report = self.report
+        startup = report.startup
+        failed = report.boot_error or (startup is not None and startup.exit_code is not None)
+        if not failed and (report.logs is None or not report.logs.errors):
+            return
+        from ..environment_copies import environment_copies
+
+        options = self.options
+        try:
+            copies = environment_copies(
+                options.dockerfile, options.context, options.target, dict(options.build_args)
+            )
+        except Exception as error:  # a bug of the static side must not end the smoke run
+            report.notes.append(f"boot explanation skipped: the static analysis failed: {error}")
+            return
+        explanation = explain_container_failure(f"{report.boot_error or ''}\n{logs}", copies)
+        report.boot_explanation = self.redact(explanation) if explanation else None
 
     def _engine_still_there(self, error: Exception) -> None:
         """An engine error is the image's fault only while the engine is there to say so."""
