@@ -136,3 +136,25 @@ def test_a_third_party_repository_stays_dp001_and_pip_user_stays_dp004() -> None
         build_step(2, "RUN prisma generate", "/bin/sh: 1: prisma: not found"),
     ]
     assert "(DP004)" in (explain_build_failure("", steps[1], steps) or "")
+
+
+def test_a_buildkit_step_names_its_stage_base_and_line_from_the_dockerfile(tmp_path: Path) -> None:
+    dockerfile = tmp_path / "Dockerfile"
+    dockerfile.write_text(
+        "FROM python:3.12-slim AS Builder\nRUN pip wheel .\n"
+        "FROM alpine:3.20\nRUN curl -fsSL https://example.com\n"
+    )
+    output = ["/bin/sh: curl: not found"]
+    for stage, base in (("builder", "python:3.12-slim AS Builder` (line 1)"),
+                        ("stage-1", "alpine:3.20` (line 3)")):  # fmt: skip
+        failed = build_step(2, "RUN curl -fsSL https://example.com", *output)
+        failed.stage = stage
+        explanation = explain_build_failure("exit code: 127", failed, [failed], dockerfile)
+        assert explanation is not None and f"caused by `FROM {base}" in explanation
+    single = tmp_path / "single.Dockerfile"
+    single.write_text("# base\nFROM scratch\nRUN curl x\n")
+    failed = build_step(2, "RUN curl x", *output)
+    explanation = explain_build_failure("exit code: 127", failed, [failed], single)
+    assert explanation is not None and "caused by `FROM scratch` (line 2)" in explanation
+    missing = explain_build_failure("exit code: 127", failed, [failed], tmp_path / "gone")
+    assert missing is not None and "caused by" not in missing

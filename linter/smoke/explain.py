@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .buildlog import BuildStep
@@ -59,9 +60,16 @@ _PULL = re.compile(r"pull access denied|manifest unknown|repository does not exi
 
 
 def explain_build_failure(
-    error: str, step: BuildStep | None, steps: Sequence[BuildStep]
+    error: str,
+    step: BuildStep | None,
+    steps: Sequence[BuildStep],
+    dockerfile: Path | None = None,
 ) -> str | None:
-    """The likely cause and fix for a failed build, or None for an unknown pattern."""
+    """The likely cause and fix for a failed build, or None for an unknown pattern.
+
+    ``dockerfile`` names the base image of the failing step's stage where the steps do not
+    (BuildKit reports no step for a ``FROM``; the classic builder does).
+    """
     output = "\n".join([*(step.output if step else []), error])
     instruction = step.instruction if step else ""
     if match := _COPY_MISSING.search(output):
@@ -69,7 +77,7 @@ def explain_build_failure(
         if match["walked"]:
             path = _copied_source(instruction, match["walked"])
         return _copy_missing(path, instruction)
-    rot = _build_rot(output, step, steps)
+    rot = _build_rot(output, step, steps, dockerfile)
     if rot is not None:
         return rot
     if _DOWNLOAD.search(output):
@@ -138,11 +146,15 @@ def _command_not_found(name: str, steps: Sequence[BuildStep]) -> str:
     )
 
 
-def _build_rot(output: str, step: BuildStep | None, steps: Sequence[BuildStep]) -> str | None:
+def _build_rot(
+    output: str, step: BuildStep | None, steps: Sequence[BuildStep], dockerfile: Path | None
+) -> str | None:
     """The build-rot cause of a failed step, with the DB rule that reports it statically."""
     at = f" at step {step.number}/{step.total} (`{step.instruction}`)" if step else ""
     base = next((s.instruction for s in steps if s.instruction.upper().startswith("FROM")), "")
     cause = f", caused by `{base}`" if base else ""
+    if not base and dockerfile is not None:
+        cause = _stage_base(dockerfile, step.stage if step else None)
     if match := _ARCHIVED.search(output):
         release = match["suite"] or match["dist"] or "the base image's release"
         return (
@@ -249,3 +261,33 @@ def explain_container_failure(output: str, copies: Sequence[EnvironmentCopy]) ->
             "dlint check --select DP010)."
         )
     return None
+
+
+# BuildKit's name for a stage without AS: its index.
+_UNNAMED_STAGE = re.compile(r"stage-(\d+)")
+
+
+def _stage_base(dockerfile: Path, stage: str | None) -> str:
+    """``, caused by `FROM …` (line N)`` for the stage BuildKit calls ``stage`` (None: the
+    only stage), read from the Dockerfile; empty when it cannot be told."""
+    from ..lexer import lex
+    from ..source import decode
+
+    try:
+        data = dockerfile.read_bytes()
+    except OSError:
+        return ""
+    froms = [i for i in lex(decode(data, str(dockerfile))).instructions if i.keyword == "FROM"]
+    chosen = froms[0] if stage is None and len(froms) == 1 else None
+    if stage is not None:
+        unnamed = _UNNAMED_STAGE.fullmatch(stage)
+        for index, instruction in enumerate(froms):
+            words = instruction.text.text.split()
+            named = (
+                len(words) >= 3 and words[-2].upper() == "AS" and words[-1].lower() == stage.lower()
+            )
+            if named or (unnamed is not None and int(unnamed[1]) == index):
+                chosen = instruction
+    if chosen is None:
+        return ""
+    return f", caused by `FROM {chosen.text.text.strip()}` (line {chosen.line})"

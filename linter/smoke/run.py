@@ -240,7 +240,7 @@ class _Run:
             if not engine_answers(self.client):  # a build cut short by dockerd stopping
                 raise EngineLost("the build stream ended")
             self.report.build_explanation = explain_build_failure(
-                build.error or "", build.failed_step, build.steps
+                build.error or "", build.failed_step, build.steps, options.dockerfile
             ) or frontend_explanation(build.error or "", options.dockerfile)
             return
         if options.keep:

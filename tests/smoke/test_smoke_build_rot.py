@@ -13,8 +13,8 @@ from smokehelpers import smoke
 @pytest.mark.parametrize(
     ("tool", "expected"),
     [
-        ("apt-get", "`apt-get` is not the package manager of the base image at step 5/6"),
-        ("curl", "`curl` is not in the base image at step 5/6"),
+        ("apt-get", "`apt-get` is not the package manager of the base image at step "),
+        ("curl", "`curl` is not in the base image at step "),
     ],
 )
 def test_a_command_the_image_lacks_is_explained_with_its_db_rule(
@@ -28,5 +28,6 @@ def test_a_command_the_image_lacks_is_explained_with_its_db_rule(
     assert run.code == 1, run.output
     explanation = run.report["build"]["explanation"]
     assert explanation.startswith(expected), explanation
-    assert "caused by `FROM scratch`" in explanation
+    # BuildKit (the default here) reports no step for FROM: the base comes from the file.
+    assert "caused by `FROM scratch` (line 2)" in explanation
     assert ("(DB005)" if tool == "apt-get" else "(DB006)") in explanation
