@@ -33,8 +33,10 @@ class UntaggedImage(Rule):
 
     def check(self, instruction: Instruction, ctx: Context) -> list[Finding]:
         stage = ctx.stage(instruction)
-        image = stage.base_image if stage else None
-        if stage is None or image is None or image.tag or image.digest:
+        if stage is None or stage.from_instruction is not instruction:
+            return []  # a FROM under ONBUILD (an error of its own) starts no stage
+        image = stage.base_image
+        if image is None or image.tag or image.digest:
             return []
         shown = stage.image
         if stage.image_resolved != stage.image:

@@ -31,8 +31,10 @@ class LatestTag(Rule):
 
     def check(self, instruction: Instruction, ctx: Context) -> list[Finding]:
         stage = ctx.stage(instruction)
-        image = stage.base_image if stage else None
-        if stage is None or image is None or image.tag != "latest" or image.digest:
+        if stage is None or stage.from_instruction is not instruction:
+            return []  # a FROM under ONBUILD (an error of its own) starts no stage
+        image = stage.base_image
+        if image is None or image.tag != "latest" or image.digest:
             return []
         message = f"image {stage.image_resolved} uses the latest tag: pin a version"
         return [self.finding(instruction.arguments[0].span, message)]

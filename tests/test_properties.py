@@ -357,6 +357,8 @@ def check_everything(data: bytes, context: Path | None) -> None:
 @example(data=b"FROM a\r\nRUN a \\\r\n\r\n b\r\n")
 # an unterminated heredoc whose delimiter the shell grammar reads as the pipeline's last command
 @example(data=b"FROM a\nRUN x \\\n  && y <<curl \\\n  && curl -s https://example.com |")
+# a FROM under ONBUILD has no image: rules of the stage's FROM must not read it
+@example(data=b"FROM alpine AS build\nONBUILD ADD []\nONBUILD FROM")
 def test_generated_dockerfiles(data: bytes, context: Path) -> None:
     check_everything(data, context)
 
