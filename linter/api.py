@@ -18,7 +18,7 @@ from .edits import Edit, Fix
 from .imagefiles import ImageFile, find_image_file
 from .images import ImageReference
 from .model import CopySource, Model, Stage, State
-from .outputs import StageOutput, cache_targets, stage_outputs
+from .outputs import StageOutput, cache_targets, copies_into, stage_outputs
 from .patterns import LazyPattern, lazy
 from .permissions import Change, Denial, denial, stage_changes
 from .shell import Redirect, ShellScript, SimpleCommand, Word, unwrap
@@ -63,6 +63,7 @@ __all__ = [
     "User",
     "Word",
     "cache_targets",
+    "copies_into",
     "exec_form_command",
     "expand",
     "lazy",

@@ -18,6 +18,7 @@ from .buildcontext import BuildContext
 from .engine import DEFAULT_MAX_FILE_SIZE, FileTooLarge, read_file
 from .lexer import lex
 from .model import Stage, build_model
+from .outputs import copies_into
 from .source import decode
 
 
@@ -62,30 +63,14 @@ def expected_artifacts(
 
 
 def _producers(ctx: Context, stage: Stage) -> dict[Stage, list[tuple[str, str]]]:
-    """Stages ``stage`` (and the stages it is built from) copies from: (source, destination)."""
-    lineage = set()
-    current: Stage | None = stage
-    while current is not None:
-        lineage.add(current.index)
-        current = current.parent
+    """Stages ``stage`` (and the stages it is built from) copies from: (source, destination).
+
+    Tool outputs are directories: a copy puts a directory's contents at the target.
+    """
     producers: dict[Stage, list[tuple[str, str]]] = {}
-    for copy in ctx.copy_sources:
-        consumer = ctx.stage(copy.instruction)
-        if copy.stage is None or consumer is None or consumer.index not in lineage:
-            continue
-        instruction = copy.instruction
-        values = [ctx.expand(instruction, argument.value) for argument in instruction.arguments]
-        if len(values) < 2 or not all(value.complete for value in values):
-            continue
-        destination = values[-1].value
-        if not destination.startswith("/"):
-            workdir = ctx.state(instruction).workdir or "/"
-            destination = posixpath.join(workdir, destination)
-        pairs = producers.setdefault(copy.stage, [])
-        for value in values[:-1]:
-            # Tool outputs are directories: a copy puts a directory's contents at the target.
-            source = posixpath.normpath("/" + value.value.lstrip("/"))
-            pairs.append((source, posixpath.normpath(destination)))
+    for item in copies_into(ctx, stage):
+        pairs = producers.setdefault(item.producer, [])
+        pairs.extend((source, item.destination) for source in item.sources)
     return producers
 
 

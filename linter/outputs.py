@@ -21,7 +21,7 @@ from .knowledge.tool_outputs import (
     installs_python_packages,
     tool_output,
 )
-from .model import Stage
+from .model import CopySource, Stage
 from .shell import SimpleCommand, Word
 from .syntax import Instruction
 
@@ -149,3 +149,39 @@ def _assignments(words: tuple[Word, ...]) -> dict[str, str]:
         if equals and word.static and name.isidentifier():
             values[name] = assigned
     return values
+
+
+class StageCopy(NamedTuple):
+    """A ``COPY --from=<stage>`` into a stage's lineage: its sources as absolute paths and its
+    destination, both expanded and normalised (a relative destination is under WORKDIR)."""
+
+    copy: CopySource
+    producer: Stage
+    sources: list[str]
+    destination: str
+
+
+def copies_into(ctx: Context, stage: Stage) -> list[StageCopy]:
+    """The copies from other stages that ``stage`` (or a stage it is built from) makes, skipping
+    those whose words cannot be expanded."""
+    lineage = set()
+    current: Stage | None = stage
+    while current is not None:
+        lineage.add(current.index)
+        current = current.parent
+    found = []
+    for copy in ctx.copy_sources:
+        consumer = ctx.stage(copy.instruction)
+        producer = copy.stage
+        if producer is None or consumer is None or consumer.index not in lineage:
+            continue
+        instruction = copy.instruction
+        values = [ctx.expand(instruction, argument.value) for argument in instruction.arguments]
+        if len(values) < 2 or not all(value.complete for value in values):
+            continue
+        destination = values[-1].value
+        if not destination.startswith("/"):
+            destination = posixpath.join(ctx.state(instruction).workdir or "/", destination)
+        sources = [posixpath.normpath("/" + value.value.lstrip("/")) for value in values[:-1]]
+        found.append(StageCopy(copy, producer, sources, posixpath.normpath(destination)))
+    return found

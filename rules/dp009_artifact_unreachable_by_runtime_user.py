@@ -12,6 +12,7 @@ from dockerfile_dlint.api import (
     StageOutput,
     State,
     User,
+    copies_into,
     user_instruction,
 )
 
@@ -140,32 +141,16 @@ class ArtifactUnreachableByRuntimeUser(Rule):
 
 def _copied(ctx: Context, stage: Stage) -> list[_Placed]:
     """Tool outputs that the stage (or a stage it is built from) copies in with COPY --from."""
-    lineage = set()
-    current: Stage | None = stage
-    while current is not None:
-        lineage.add(current.index)
-        current = current.parent
     placed = []
-    for copy in ctx.copy_sources:
-        consumer = ctx.stage(copy.instruction)
-        if copy.stage is None or consumer is None or consumer.index not in lineage:
-            continue
-        instruction = copy.instruction
-        values = [ctx.expand(instruction, argument.value) for argument in instruction.arguments]
-        if len(values) < 2 or not all(value.complete for value in values):
-            continue
-        destination = values[-1].value
-        if not destination.startswith("/"):
-            destination = posixpath.join(ctx.state(instruction).workdir or "/", destination)
-        destination = posixpath.normpath(destination)
+    for item in copies_into(ctx, stage):
+        instruction = item.copy.instruction
         span = instruction.arguments[-1].span
-        how = f"copied from stage {copy.reference} at line {instruction.line}"
-        for output in ctx.stage_outputs(copy.stage):
+        how = f"copied from stage {item.copy.reference} at line {instruction.line}"
+        for output in ctx.stage_outputs(item.producer):
             if output.cached:
                 continue
-            for value in values[:-1]:
-                source = posixpath.normpath("/" + value.value.lstrip("/"))
-                path = _placed(output.path, source, destination)
+            for source in item.sources:
+                path = _placed(output.path, source, item.destination)
                 if path is not None:
                     placed.append(_Placed(path, output, span, how))
     return placed
