@@ -238,9 +238,8 @@ def _lint_source(
         silenced = pragmas.silenced(finding.span.line) if selection.honour_pragmas else ()
         if any(names_exactly(selector, rule_class) for selector in silenced):
             continue
-        level = selection.levels.get(finding.code, finding.level)
-        if level == rule_class.level:
-            level = finding.level  # not reconfigured: a finding the rule made milder stays so
+        configured = finding.code in selection.configured
+        level = selection.levels[finding.code] if configured else finding.level
         if check.raises(rule_class):
             level = Level.ERROR
         findings.append(finding._replace(level=level, path=source.path))

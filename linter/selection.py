@@ -25,7 +25,9 @@ class Selection:
     """The enabled rules and their levels, per-file ignores and the failure threshold.
 
     ``experimental`` holds the experimental rules that are off but not ignored: a file's
-    ``# check=experimental=…`` directive may turn them on.
+    ``# check=experimental=…`` directive may turn them on. ``configured`` holds the codes whose
+    level the configuration sets: their findings take it; the others keep the level the rule
+    gave each finding (a rule may report some findings milder than its level).
     """
 
     rules: tuple[type[Rule], ...]
@@ -40,6 +42,7 @@ class Selection:
     ignored: tuple[str, ...] = ()
     level_names: Mapping[str, str] = field(default_factory=dict)
     shellcheck: bool = False
+    configured: frozenset[str] = frozenset()
 
     def ignored_codes(self, path: str) -> frozenset[str]:
         """Codes ``per-file-ignores`` switches off for ``path``."""
@@ -145,6 +148,7 @@ def build_selection(
     enabled = []
     experimental = []
     levels: dict[str, Level] = {}
+    configured = set()
     for rule in rules:
         if any(matches(s, rule) for s in ignored):
             continue
@@ -158,6 +162,8 @@ def build_selection(
         else:
             continue
         levels[rule.code] = Level.parse(level) if level else rule.level
+        if level:
+            configured.add(rule.code)
     threshold_name = (failure_threshold or settings.failure_threshold).lower()
     threshold = None if threshold_name == "none" else Level.parse(threshold_name)
     return Selection(
@@ -172,6 +178,7 @@ def build_selection(
         None if chosen is None else tuple(chosen),
         tuple(ignored),
         dict(settings.levels),
+        configured=frozenset(configured),
     )
 
 
