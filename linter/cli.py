@@ -145,7 +145,7 @@ def _file_size(ctx: click.Context, param: click.Parameter, value: str | None) ->
 
 
 def _as_of(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
-    """``--as-of``: the day date-dependent rules (DB001, DB002) judge by."""
+    """``--as-of``: the day the date-dependent DB rules judge by."""
     if value is None:
         return None
     from .config import parse_date
