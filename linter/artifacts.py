@@ -38,18 +38,10 @@ def expected_artifacts(
     build_args: Mapping[str, str] | None = None,
 ) -> list[ExpectedArtifact]:
     """The artifacts the image built from ``dockerfile`` (stage ``target``) should contain."""
-    try:
-        data = read_file(dockerfile, DEFAULT_MAX_FILE_SIZE)
-    except (OSError, FileTooLarge):
-        return []  # smoke reports an unreadable Dockerfile itself, before building
-    document = lex(decode(data, str(dockerfile)))
-    model = build_model(document, build_args)
-    if not model.stages:
+    built = target_stage(dockerfile, context, target, build_args)
+    if built is None:
         return []
-    stage = model.stage_named(target) if target else model.stages[-1]
-    if stage is None:
-        return []
-    ctx = Context(document, model, BuildContext(context))
+    ctx, stage = built
     found: dict[str, ExpectedArtifact] = {}
     for output in ctx.stage_outputs(stage):
         if not output.cached:
@@ -60,6 +52,29 @@ def expected_artifacts(
             for path in placed or [output.path]:
                 found.setdefault(path, _artifact(path, output, producer))
     return list(found.values())
+
+
+def target_stage(
+    dockerfile: Path,
+    context: Path,
+    target: str | None = None,
+    build_args: Mapping[str, str] | None = None,
+) -> tuple[Context, Stage] | None:
+    """The model of ``dockerfile`` and the stage ``dlint smoke`` builds (``target``, else the
+    last); None when the file cannot be read (smoke reports that itself, before building) or
+    has no such stage."""
+    try:
+        data = read_file(dockerfile, DEFAULT_MAX_FILE_SIZE)
+    except (OSError, FileTooLarge):
+        return None
+    document = lex(decode(data, str(dockerfile)))
+    model = build_model(document, build_args)
+    if not model.stages:
+        return None
+    stage = model.stage_named(target) if target else model.stages[-1]
+    if stage is None:
+        return None
+    return Context(document, model, BuildContext(context)), stage
 
 
 def _producers(ctx: Context, stage: Stage) -> dict[Stage, list[tuple[str, str]]]:

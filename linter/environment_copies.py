@@ -10,13 +10,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import NamedTuple
 
-from .api import Context
-from .buildcontext import BuildContext
-from .engine import DEFAULT_MAX_FILE_SIZE, FileTooLarge, read_file
+from .artifacts import target_stage
 from .knowledge.runtime_environments import environment_kinds
-from .lexer import lex
-from .model import build_model
-from .source import decode
 
 
 class EnvironmentCopy(NamedTuple):
@@ -36,20 +31,11 @@ def environment_copies(
 ) -> list[EnvironmentCopy]:
     """The environment copies of the image built from ``dockerfile`` (stage ``target``) and of
     the stages it is built ``FROM``."""
-    try:
-        data = read_file(dockerfile, DEFAULT_MAX_FILE_SIZE)
-    except (OSError, FileTooLarge):
+    built = target_stage(dockerfile, context, target, build_args)
+    if built is None:
         return []
-    document = lex(decode(data, str(dockerfile)))
-    model = build_model(document, build_args)
-    if not model.stages:
-        return []
-    stage = model.stage_named(target) if target else model.stages[-1]
-    lineage = set()
-    while stage is not None:
-        lineage.add(stage.index)
-        stage = stage.parent
-    ctx = Context(document, model, BuildContext(context))
+    ctx, stage = built
+    lineage = {member.index for member in stage.lineage}
     found = []
     for copy in ctx.copy_sources:
         consumer = ctx.stage(copy.instruction)
@@ -62,6 +48,6 @@ def environment_copies(
                 continue
             source = posixpath.normpath("/" + value.value.lstrip("/"))
             for kind in sorted(environment_kinds(ctx, copy.stage, source)):
-                text = document.source.line_text(instruction.line).strip()
+                text = ctx.dockerfile.source.line_text(instruction.line).strip()
                 found.append(EnvironmentCopy(instruction.line, text, kind))
     return list(dict.fromkeys(found))

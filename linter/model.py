@@ -84,6 +84,19 @@ class Stage:
     instructions: list[Instruction] = field(default_factory=list)
 
     @property
+    def lineage(self) -> list[Stage]:
+        """This stage, then the stages it is built ``FROM``, back to the one on an image."""
+        stages = [self]
+        while stages[-1].parent is not None:
+            stages.append(stages[-1].parent)
+        return stages
+
+    @property
+    def root(self) -> Stage:
+        """The stage of this lineage that starts from an image (itself, without a parent)."""
+        return self.lineage[-1]
+
+    @property
     def base_is_scratch(self) -> bool:
         return self.parent is None and (self.image_resolved or "").lower() == "scratch"
 

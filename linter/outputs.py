@@ -164,11 +164,7 @@ class StageCopy(NamedTuple):
 def copies_into(ctx: Context, stage: Stage) -> list[StageCopy]:
     """The copies from other stages that ``stage`` (or a stage it is built from) makes, skipping
     those whose words cannot be expanded."""
-    lineage = set()
-    current: Stage | None = stage
-    while current is not None:
-        lineage.add(current.index)
-        current = current.parent
+    lineage = {member.index for member in stage.lineage}
     found = []
     for copy in ctx.copy_sources:
         consumer = ctx.stage(copy.instruction)

@@ -72,11 +72,7 @@ class Denial(NamedTuple):
 
 def stage_changes(ctx: Context, stage: Stage) -> list[Change]:
     """The owner and mode changes of ``stage``'s lineage, in build order."""
-    lineage: list[Stage] = []
-    current: Stage | None = stage
-    while current is not None:
-        lineage.append(current)
-        current = current.parent
+    lineage = stage.lineage
     root = lineage[-1]
     changes: list[Change] = []
     if windows_base(stage):
@@ -230,9 +226,7 @@ def _run_changes(ctx: Context, run: Instruction) -> list[Change]:
 
 def _base_image(ctx: Context, instruction: Instruction) -> ImageReference | None:
     stage = ctx.stage(instruction)
-    while stage is not None and stage.parent is not None:
-        stage = stage.parent
-    return stage.base_image if stage is not None else None
+    return stage.root.base_image if stage is not None else None
 
 
 def _mkdir_mode(values: list[str | None]) -> str | None:

@@ -133,11 +133,7 @@ def _first(entry: tuple[int, Account]) -> int:
 
 def lineage_accounts(ctx: Context, stage: Stage) -> Accounts:
     """The accounts the RUNs of ``stage`` and the stages it is built from create."""
-    lineage: list[Stage] = []
-    current: Stage | None = stage
-    while current is not None:
-        lineage.append(current)
-        current = current.parent
+    lineage = stage.lineage
     root = lineage[-1]
     image = root.base_image
     known = image_users(image) if image is not None else None

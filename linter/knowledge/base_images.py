@@ -163,9 +163,7 @@ def as_of(options: Mapping[str, Any]) -> date:
 
 def stage_base(stage: Stage) -> BaseImage | None:
     """The image ``stage`` starts from, through ``FROM <earlier stage>``."""
-    root = stage
-    while root.parent is not None:
-        root = root.parent
+    root = stage.root
     if root.image_resolved is None or root.base_is_scratch:
         return None
     return describe_image(root.image_resolved)

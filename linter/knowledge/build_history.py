@@ -57,9 +57,7 @@ class StageStates(Generic[T]):
 
 def first_from(stage: Stage) -> Instruction:
     """The FROM that names the image the stage is built on (through ``FROM <stage>``)."""
-    while stage.parent is not None:
-        stage = stage.parent
-    return stage.from_instruction
+    return stage.root.from_instruction
 
 
 # The last RUNs' commands, sorted, and what each runs, kept for the several DB rules that ask

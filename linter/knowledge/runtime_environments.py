@@ -113,10 +113,7 @@ def _per_stage(function: Callable[[Context, Stage], _T]) -> Callable[[Context, S
 
 def chain(stage: Stage) -> list[Stage]:
     """The stage and those it is built ``FROM``, the first image's stage first."""
-    stages = [stage]
-    while stages[-1].parent is not None:
-        stages.append(stages[-1].parent)
-    return stages[::-1]
+    return stage.lineage[::-1]
 
 
 def _runs(ctx: Context, stage: Stage) -> Iterator[tuple[Instruction, SimpleCommand]]:

@@ -86,9 +86,7 @@ def stage_release(stage: Stage | None, today: datetime.date) -> StageRelease | N
     base = stage_base(stage)
     if base is None:
         return None
-    root = stage
-    while root.parent is not None:
-        root = root.parent
+    root = stage.root
     release = base.release
     if release is None or not release.version:
         version = floating_release(base.reference, today)
