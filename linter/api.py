@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Mapping
-from typing import Any, ClassVar, NamedTuple
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 from .buildcontext import BuildContext
 from .commands import exec_form_command, shell_script, windows_base
@@ -21,12 +21,15 @@ from .model import CopySource, Model, Stage, State
 from .outputs import StageOutput, cache_targets, copies_into, stage_outputs
 from .patterns import LazyPattern, lazy
 from .permissions import Change, Denial, denial, stage_changes
-from .shell import Redirect, ShellScript, SimpleCommand, Word, unwrap
+from .shell import Redirect, ShellScript, SimpleCommand, Word, parse_shell, unwrap
 from .source import MappedText, Problem, Span
 from .startup import StartupCommand, effective_entrypoint_and_cmd, startup_commands
 from .syntax import Argument, Comment, Directive, Dockerfile, Flag, Heredoc, Instruction
 from .users import Accounts, User, lineage_accounts, runtime_user, user_at, user_instruction
 from .variables import Expansion, expand
+
+if TYPE_CHECKING:
+    from .reuse import Reuse
 
 __all__ = [
     "Argument",
@@ -165,11 +168,13 @@ class Context:
         model: Model,
         build_context: BuildContext | None = None,
         options: Mapping[str, Any] | None = None,
+        reuse: Reuse | None = None,
     ) -> None:
         self.dockerfile = dockerfile
         self.model = model
         self.build_context = build_context
         self.options: Mapping[str, Any] = options or {}
+        self._reuse = reuse  # scripts parsed by earlier lints (see reuse.py)
         self._shell_cache: dict[int, ShellScript | None] = {}
         self._startup_cache: dict[int, list[StartupCommand]] = {}
         self._outputs_cache: dict[int, list[StageOutput]] = {}
@@ -240,7 +245,8 @@ class Context:
                 self._shell_cache[key] = None  # cmd or PowerShell, not a POSIX shell
             else:
                 shell = self.state(instruction).shell
-                self._shell_cache[key] = shell_script(instruction, shell)
+                parse = self._reuse.parse_shell if self._reuse else parse_shell
+                self._shell_cache[key] = shell_script(instruction, shell, parse)
         return self._shell_cache[key]
 
     def run_commands(

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import posixpath
 import re
+from collections.abc import Callable
 
 from .model import Stage
 from .patterns import lazy
@@ -26,24 +27,29 @@ _WINDOWS_IMAGE = re.compile(r"windows|nanoserver|servercore", re.IGNORECASE)
 _SHEBANG = lazy(r"#!\s*(\S+)(?:\s+(\S+))?")
 
 
-def shell_script(instruction: Instruction, shell: tuple[str, ...]) -> ShellScript | None:
+def shell_script(
+    instruction: Instruction,
+    shell: tuple[str, ...],
+    parse: Callable[[MappedText], ShellScript] = parse_shell,
+) -> ShellScript | None:
     """The parsed shell commands of a shell-form instruction, or of the ``-c`` script of an
-    exec form that runs a shell (``["bash", "-c", "…"]``); None when it is not shell."""
+    exec form that runs a shell (``["bash", "-c", "…"]``); None when it is not shell.
+    ``parse`` is the shell parser (one that remembers earlier scripts, say)."""
     if instruction.keyword not in SHELL_KEYWORDS:
         return None
     if instruction.json:
         script = exec_form_script(instruction)
-        return parse_shell(script) if script is not None else None
+        return parse(script) if script is not None else None
     if shell and posixpath.basename(shell[0]).lower() not in POSIX_SHELLS:
         return None
     text = instruction.text
     heredocs = instruction.heredocs
     if not heredocs:
-        return parse_shell(text)
+        return parse(text)
     if len(heredocs) == 1 and ONLY_HEREDOC.fullmatch(text.text.strip()):
         body = heredocs[0].body
-        return parse_shell(body) if _is_shell_script(body.text) else None
-    return parse_shell(with_heredoc_bodies(text, heredocs))
+        return parse(body) if _is_shell_script(body.text) else None
+    return parse(with_heredoc_bodies(text, heredocs))
 
 
 def exec_form_script(instruction: Instruction) -> MappedText | None:

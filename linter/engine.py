@@ -30,6 +30,7 @@ from .source import Problem, Source, Span, decode
 from .syntax import Instruction
 
 if TYPE_CHECKING:
+    from .reuse import Reuse
     from .shellcheck import ShellBody, ShellFinding
 
 # Called with a file's shell scripts as soon as they are known (see lint_source).
@@ -166,12 +167,14 @@ def lint_bytes(
     selection: Selection,
     context: Path | None,
     on_shell_bodies: ShellBodiesHook | None = None,
+    reuse: Reuse | None = None,
 ) -> FileResult:
-    """Lint a file's bytes (standard input, a fixed text); over the size limit, only say so."""
+    """Lint a file's bytes (standard input, a fixed text); over the size limit, only say so.
+    ``reuse`` holds what earlier lints read (see reuse.py)."""
     limit = file_size_limit(selection.options)
     if len(data) > limit:
         return _not_read(display, _too_large(FileTooLarge(None, limit)), selection, context)
-    return lint_source(decode(data, display), selection, context, on_shell_bodies)
+    return lint_source(decode(data, display), selection, context, on_shell_bodies, reuse)
 
 
 def _too_large(error: FileTooLarge) -> str:
@@ -188,6 +191,7 @@ def lint_source(
     selection: Selection,
     context: Path | None,
     on_shell_bodies: ShellBodiesHook | None = None,
+    reuse: Reuse | None = None,
 ) -> FileResult:
     """Lint a decoded file. A failure of the parser or the model on it is reported as an
     internal error of this file (exit 3), like a rule's: the other files of the run are
@@ -197,7 +201,7 @@ def lint_source(
     known, before the rules run (to start ShellCheck on them meanwhile); it must not raise.
     """
     try:
-        return _lint_source(source, selection, context, on_shell_bodies)
+        return _lint_source(source, selection, context, on_shell_bodies, reuse)
     except Exception as error:
         crash = f"dlint failed on {source.path}: {type(error).__name__}: {error}"
         return FileResult(source.path, source, [], [crash])
@@ -208,14 +212,15 @@ def _lint_source(
     selection: Selection,
     context: Path | None,
     on_shell_bodies: ShellBodiesHook | None,
+    reuse: Reuse | None,
 ) -> FileResult:
-    dockerfile = lex(source)
+    dockerfile = lex(source, reuse)
     check = read_check_directive(dockerfile)
     if check.problems:
         problems = (*dockerfile.problems, *check.problems)
         dockerfile = dockerfile._replace(problems=problems)
     build_context = BuildContext(context) if context else None
-    ctx = Context(dockerfile, build_model(dockerfile), build_context, selection.options)
+    ctx = Context(dockerfile, build_model(dockerfile), build_context, selection.options, reuse)
     bodies: list[ShellBody] = []
     if selection.shellcheck:
         from .shellcheck import shellcheck_bodies

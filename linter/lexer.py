@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import replace
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from .arguments import argument_problems
 from .patterns import lazy
@@ -35,6 +35,9 @@ from .syntax import (
 )
 from .words import heredoc_markers, json_string_arguments, split_flags, split_words
 
+if TYPE_CHECKING:
+    from .reuse import Reuse
+
 _KEYWORD_SEPARATORS = " \t\v\f\r"
 _DIRECTIVE = re.compile(
     r"#[\t\n\f\r ]*([a-zA-Z][a-zA-Z0-9]*)[\t\n\f\r ]*=[\t\n\f\r ]*(.+?)[\t\n\f\r ]*"
@@ -51,14 +54,27 @@ _CLOSING = frozenset("]}")
 _ONBUILD_LEVELS = 8
 
 
-def lex(source: Source) -> Dockerfile:
-    """Split a decoded Dockerfile into instructions as BuildKit does."""
-    return _Lexer(source).run()
+def lex(source: Source, reuse: Reuse | None = None) -> Dockerfile:
+    """Split a decoded Dockerfile into instructions as BuildKit does; with ``reuse``, an
+    instruction read from the same lines at the same place as before is not read again."""
+    return _Lexer(source, reuse).run()
+
+
+class _Read(NamedTuple):
+    """One instruction as read: the lines it took (its continuations, comments among them and
+    heredoc bodies), whether they ran to the end of the file, and what reading them added."""
+
+    lines: tuple[str, ...]
+    to_the_end: bool
+    instruction: Instruction
+    comments: tuple[Comment, ...]
+    problems: tuple[Problem, ...]
 
 
 class _Lexer:
-    def __init__(self, source: Source) -> None:
+    def __init__(self, source: Source, reuse: Reuse | None = None) -> None:
         self.source = source
+        self.reuse = reuse
         self.lines = source.lines
         self.escape = "\\"
         self.directives_done = False
@@ -124,6 +140,34 @@ class _Lexer:
 
     def _instruction(self, first: str, index: int, indent: int) -> int:
         """Read one instruction starting on line ``index``; return the next line's index."""
+        if self.reuse is None:
+            return self._read_instruction(first, index, indent)
+        # What reading depends on: the lines from here on, the escape character, and the
+        # instruction's number; the lines taken are compared when a reading is found.
+        key = (index, self.escape, len(self.instructions), first)
+        lines = self.lines
+        read = self.reuse.instructions.get(key)
+        if isinstance(read, _Read):
+            end = index - 1 + len(read.lines)
+            same_end = not read.to_the_end or end == len(lines)
+            if same_end and tuple(lines[index - 1 : end]) == read.lines:
+                self.instructions.append(read.instruction)
+                self.comments.extend(read.comments)
+                self.problems.extend(read.problems)
+                return end
+        comments, problems = len(self.comments), len(self.problems)
+        end = self._read_instruction(first, index, indent)
+        read = _Read(
+            tuple(lines[index - 1 : end]),
+            end == len(lines),
+            self.instructions[-1],
+            tuple(self.comments[comments:]),
+            tuple(self.problems[problems:]),
+        )
+        self.reuse.instructions.put(key, read)
+        return end
+
+    def _read_instruction(self, first: str, index: int, indent: int) -> int:
         lines = self.lines
         start_line = index
         parts = []

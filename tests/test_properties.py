@@ -40,6 +40,7 @@ from dockerfile_dlint.lexer import lex
 from dockerfile_dlint.model import build_model
 from dockerfile_dlint.registry import all_rules
 from dockerfile_dlint.report import FORMATS, Report, render
+from dockerfile_dlint.reuse import Reuse
 from dockerfile_dlint.selection import Selection, build_selection
 from dockerfile_dlint.source import Source, Span, decode
 from dockerfile_dlint.syntax import (
@@ -254,7 +255,18 @@ INSERTIONS = [
 
 @st.composite
 def mutated_corpus_file(draw: st.DrawFn) -> bytes:
-    data = bytearray(draw(st.sampled_from(corpus_files())).read_bytes())
+    return mutated(draw, draw(st.sampled_from(corpus_files())).read_bytes())
+
+
+@st.composite
+def edited_corpus_file(draw: st.DrawFn) -> tuple[bytes, bytes]:
+    """A corpus file and an edit of it, as an editor sends one text after another."""
+    original = draw(st.sampled_from(corpus_files())).read_bytes()
+    return original, mutated(draw, original)
+
+
+def mutated(draw: st.DrawFn, original: bytes) -> bytes:
+    data = bytearray(original)
     for _ in range(draw(st.integers(1, 4))):
         operation = draw(st.sampled_from(["truncate", "flip", "insert", "delete", "repeat"]))
         at = draw(st.integers(0, len(data)))
@@ -328,6 +340,22 @@ def pieces(instruction: Instruction) -> Iterator[tuple[Span, str]]:
         yield from pieces(instruction.trigger)
 
 
+def check_reuse(before: bytes, after: bytes, context: Path | None) -> None:
+    """Linting ``after`` with what the lint of ``before`` left to reuse gives what linting it
+    afresh gives: the same instructions and the same findings."""
+    selection = every_rule()
+    reuse = Reuse()
+    lint_bytes(before, "Dockerfile", selection, context, reuse=reuse)
+    reused = lint_bytes(after, "Dockerfile", selection, context, reuse=reuse)
+    assert summary(reused) == summary(lint_bytes(after, "Dockerfile", selection, context))
+    assert reused.internal_errors == []
+    parsed, fresh = lex(decode(after), reuse), lex(decode(after))
+    assert json.dumps(dump(parsed, build_model(parsed))) == json.dumps(
+        dump(fresh, build_model(fresh))
+    )
+    assert parsed.problems == fresh.problems and parsed.comments == fresh.comments
+
+
 def check_everything(data: bytes, context: Path | None) -> None:
     selection = every_rule()
     result = lint_bytes(data, "Dockerfile", selection, context)
@@ -368,6 +396,27 @@ def test_generated_dockerfiles(data: bytes, context: Path) -> None:
 @given(data=mutated_corpus_file())
 def test_mutated_corpus_files(data: bytes, context: Path) -> None:
     check_everything(data, context)
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is not there")
+@PROPERTY
+@given(pair=edited_corpus_file())
+def test_an_edit_linted_with_reuse_is_linted_as_afresh(
+    pair: tuple[bytes, bytes], context: Path
+) -> None:
+    check_reuse(*pair, context)
+
+
+@PROPERTY
+@given(before=dockerfile_text(), after=dockerfile_text())
+# the heredoc ran to the end of the file; a line added after it belongs to it
+@example(before=b"FROM a\nRUN <<EOF\necho\n", after=b"FROM a\nRUN <<EOF\necho\nEOF\n")
+# the same lines under another escape character are other instructions
+@example(before=b"FROM a\nRUN a `\n b\n", after=b"# escape=`\nFROM a\nRUN a `\n b\n")
+def test_another_text_linted_with_reuse_is_linted_as_afresh(
+    before: bytes, after: bytes, context: Path
+) -> None:
+    check_reuse(before, after, context)
 
 
 @PROPERTY

@@ -28,6 +28,7 @@ from ..config import HADOLINT_NAMES, ConfigError, Settings, find_config, load_se
 from ..engine import MAX_FILE_SIZE, FileResult, add_shellcheck, lint_bytes
 from ..files import Exclusions
 from ..registry import all_rules
+from ..reuse import Reuse
 from ..selection import Selection, build_selection
 from .shellcache import ShellCheckCache
 
@@ -112,6 +113,7 @@ class Linter:
         self.options = options
         binary = options.shellcheck_binary()
         self.shellcheck = ShellCheckCache(binary) if binary else None
+        self.reuse = Reuse()
         self._settings: dict[Path, tuple[tuple[object, ...], FileSettings | str]] = {}
 
     def lint(self, path: Path | None, text: str) -> Linted:
@@ -158,10 +160,10 @@ class Linter:
         """The engine's lint, with ShellCheck's findings added as ``check`` adds them."""
         display, context, selection = target
         if self.shellcheck is None or not selection.shellcheck:
-            return lint_bytes(data, display, selection, context)
+            return lint_bytes(data, display, selection, context, reuse=self.reuse)
         batch = self.shellcheck.batch()
         try:
-            result = lint_bytes(data, display, selection, context, batch.start)
+            result = lint_bytes(data, display, selection, context, batch.start, self.reuse)
             found = batch.finish(notes)
         finally:
             batch.close()
