@@ -176,6 +176,7 @@ class Context:
         self.options: Mapping[str, Any] = options or {}
         self._reuse = reuse  # scripts parsed by earlier lints (see reuse.py)
         self._shell_cache: dict[int, ShellScript | None] = {}
+        self._unwrapped_cache: dict[int, tuple[SimpleCommand, ...]] = {}
         self._startup_cache: dict[int, list[StartupCommand]] = {}
         self._outputs_cache: dict[int, list[StageOutput]] = {}
         self._copy_source_of: dict[int, CopySource] | None = None
@@ -264,7 +265,12 @@ class Context:
             commands = (command,) if command is not None else ()
         if not unwrapped:
             return commands
-        return tuple(c for c in (command.unwrapped() for command in commands) if c.words)
+        key = id(instruction)
+        found = self._unwrapped_cache.get(key)
+        if found is None:
+            found = tuple(c for c in (command.unwrapped() for command in commands) if c.words)
+            self._unwrapped_cache[key] = found
+        return found
 
     def startup_commands(self, stage: Stage) -> list[StartupCommand]:
         """What ``stage``'s container runs at start: ENTRYPOINT and CMD as Docker combines
