@@ -8,7 +8,10 @@ back the same results for the same input, least recently used forgotten first. `
 reads each file once and passes none.
 
 Results are shared between lints, so they must stay as they are: they are immutable
-(instructions, spans, scripts are tuples and frozen records).
+(instructions, spans, scripts are tuples and read-only records). One thing is not shared: a
+script's tuple of commands is new for each lint, because the package managers' reading of a
+script is kept by the identity of that tuple (``package_managers.invocations``) and depends
+on the variables of the lint it was read in.
 """
 
 from __future__ import annotations
@@ -66,7 +69,7 @@ class Reuse:
         if script is None:
             script = parse_shell(text)
             self.scripts.put(key, script)
-        return script
+        return script._replace(commands=tuple(list(script.commands)))
 
 
 ShellParser = Callable[[MappedText], ShellScript]

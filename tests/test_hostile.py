@@ -25,6 +25,7 @@ from dockerfile_dlint.engine import (
 )
 from dockerfile_dlint.lexer import lex
 from dockerfile_dlint.model import Model, build_model
+from dockerfile_dlint.reuse import Reuse
 from dockerfile_dlint.shell import parse_shell
 from dockerfile_dlint.source import MappedText, Source, Span, decode
 from dockerfile_dlint.syntax import Dockerfile
@@ -184,10 +185,10 @@ def test_a_parser_failure_on_one_file_loses_no_other_file(
     (tmp_path / "b.Dockerfile").write_text("FROM node\n")
     real_lex = engine.lex
 
-    def lex_failing_on_a(source: Source) -> Dockerfile:
+    def lex_failing_on_a(source: Source, reuse: Reuse | None = None) -> Dockerfile:
         if source.path.endswith("a.Dockerfile"):
             raise RecursionError("maximum recursion depth exceeded")
-        return real_lex(source)
+        return real_lex(source, reuse)
 
     monkeypatch.setattr(engine, "lex", lex_failing_on_a)
     monkeypatch.chdir(tmp_path)
