@@ -12,7 +12,6 @@ Start-up time matters (``dlint check`` runs as a pre-commit hook), so subcommand
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import importlib
 import importlib.machinery
 import importlib.util
@@ -310,17 +309,17 @@ def check(
         )
         if max_file_size is not None:
             options = {**selection.options, MAX_FILE_SIZE: max_file_size}
-            selection = dataclasses.replace(selection, options=options)
+            selection = selection.replace(options=options)
         if as_of is not None:
             options = {**selection.options, "as-of": as_of}
-            selection = dataclasses.replace(selection, options=options)
+            selection = selection.replace(options=options)
         limit = file_size_limit(selection.options)
     except ConfigError as error:
         raise UsageProblem(str(error)) from None
     except ValueError as error:
         raise UsageProblem(f"max-file-size: {error}") from None
     binary = _shellcheck_binary(shellcheck, selection)
-    selection = dataclasses.replace(selection, shellcheck=binary is not None)
+    selection = selection.replace(shellcheck=binary is not None)
     if context_dir is not None and not Path(context_dir).is_dir():
         raise UsageProblem(f"--context: no such directory: {context_dir}")
     exclusions = Exclusions.of(
@@ -538,7 +537,7 @@ def _fix(
             sys.stdout.write(_unified_diff(job.display, data, outcome.data))
         elif job.data is not None:
             sys.stdout.buffer.write(outcome.data)
-            job = dataclasses.replace(job, data=outcome.data)
+            job = job.replace(data=outcome.data)
         else:
             try:
                 _write_atomically(Path(job.path), outcome.data)
@@ -642,7 +641,7 @@ def _write_outputs(plan: list[tuple[str, str]], report: Report, no_color: bool) 
         if target in (STDOUT, STDERR):
             stream = sys.stdout if target == STDOUT else sys.stderr
             terminal = not no_color and "NO_COLOR" not in os.environ and stream.isatty()
-            write(output_format, dataclasses.replace(report, color=terminal), stream)
+            write(output_format, report.replace(color=terminal), stream)
             continue
         try:
             with open(target, "w", encoding="utf-8") as output:

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
+
+from .records import Value
 
 HADOLINT_NAMES = (".hadolint.yaml", ".hadolint.yml")
 LEVEL_NAMES = ("error", "warning", "info", "style")
@@ -50,8 +51,7 @@ class ConfigError(Exception):
     """A configuration problem the user must fix; the message names file, key and problem."""
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(Value):
     """Rule selection and failure policy for a run.
 
     Selectors are rule codes, code prefixes (``DL3``), rule names or ``ALL``. ``levels`` maps
@@ -64,18 +64,41 @@ class Settings:
     what the user should hear about the file (keys hadolint ignores, say).
     """
 
-    select: tuple[str, ...] | None = None
-    ignore: tuple[str, ...] = ()
-    failure_threshold: str = "info"
-    levels: Mapping[str, str] = field(default_factory=dict)
-    per_file_ignores: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    options: Mapping[str, Any] = field(default_factory=dict)
-    exclude: tuple[str, ...] = ()
-    smoke: Mapping[str, Any] = field(default_factory=dict)
-    ignore_pragmas: bool = True
-    warnings: tuple[str, ...] = ()
-    root: Path | None = None
-    path: Path | None = None
+    _fields = (
+        *("select", "ignore", "failure_threshold", "levels", "per_file_ignores", "options"),
+        *("exclude", "smoke", "ignore_pragmas", "warnings", "root", "path"),
+    )
+    __slots__ = _fields
+
+    def __init__(
+        self,
+        select: tuple[str, ...] | None = None,
+        ignore: tuple[str, ...] = (),
+        failure_threshold: str = "info",
+        levels: Mapping[str, str] | None = None,
+        per_file_ignores: Mapping[str, tuple[str, ...]] | None = None,
+        options: Mapping[str, Any] | None = None,
+        exclude: tuple[str, ...] = (),
+        smoke: Mapping[str, Any] | None = None,
+        ignore_pragmas: bool = True,
+        warnings: tuple[str, ...] = (),
+        root: Path | None = None,
+        path: Path | None = None,
+    ) -> None:
+        self.select = select
+        self.ignore = ignore
+        self.failure_threshold = failure_threshold
+        self.levels: Mapping[str, str] = {} if levels is None else levels
+        self.per_file_ignores: Mapping[str, tuple[str, ...]] = (
+            {} if per_file_ignores is None else per_file_ignores
+        )
+        self.options: Mapping[str, Any] = {} if options is None else options
+        self.exclude = exclude
+        self.smoke: Mapping[str, Any] = {} if smoke is None else smoke
+        self.ignore_pragmas = ignore_pragmas
+        self.warnings = warnings
+        self.root = root
+        self.path = path
 
 
 def _size(value: object) -> bool:
@@ -135,8 +158,7 @@ def load_settings(path: Path) -> Settings:
         from .hadolint_config import load_hadolint_config
 
         hadolint = load_hadolint_config(path)
-        return replace(
-            hadolint.settings,
+        return hadolint.settings.replace(
             ignore_pragmas=not hadolint.disable_ignore_pragma,
             warnings=hadolint.warnings,
         )

@@ -7,14 +7,12 @@ by the parse-error rule like any other finding, so selection, pragmas and levels
 
 from __future__ import annotations
 
-import dataclasses
 import errno
 import os
 import re
 import stat
 from collections import defaultdict
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +23,7 @@ from .lexer import lex
 from .model import build_model
 from .patterns import lazy
 from .pragmas import Pragmas, read_pragmas
+from .records import Record
 from .selection import Selection, names_exactly
 from .source import Problem, Source, Span, decode
 from .syntax import Instruction
@@ -37,8 +36,7 @@ if TYPE_CHECKING:
 ShellBodiesHook = Callable[[list["ShellBody"]], None]
 
 
-@dataclass
-class FileResult:
+class FileResult(Record):
     """The findings for one file, the decoded source for showing them, and rule crashes.
 
     ``shell_bodies`` are the file's scripts for ShellCheck, checked later together with every
@@ -47,13 +45,36 @@ class FileResult:
     too): a run in which no file could be read has linted nothing, and exits 2.
     """
 
-    path: str
-    source: Source
-    findings: list[Finding]
-    internal_errors: list[str] = field(default_factory=list)
-    shell_bodies: list[ShellBody] = field(default_factory=list)
-    pragmas: Pragmas | None = None
-    read_error: str | None = None
+    _fields = (
+        *("path", "source", "findings", "internal_errors", "shell_bodies", "pragmas"),
+        "read_error",
+    )
+    __slots__ = _fields
+
+    def __init__(
+        self,
+        path: str,
+        source: Source,
+        findings: list[Finding],
+        internal_errors: list[str] | None = None,
+        shell_bodies: list[ShellBody] | None = None,
+        pragmas: Pragmas | None = None,
+        read_error: str | None = None,
+    ) -> None:
+        self.path = path
+        self.source = source
+        self.findings = findings
+        self.internal_errors: list[str] = [] if internal_errors is None else internal_errors
+        self.shell_bodies: list[ShellBody] = [] if shell_bodies is None else shell_bodies
+        self.pragmas = pragmas
+        self.read_error = read_error
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, FileResult):
+            return NotImplemented
+        return self.field_values() == other.field_values()
+
+    __hash__ = None  # type: ignore[assignment]  # it changes: findings are added later
 
 
 # The largest file read, unless ``--max-file-size`` or the ``max-file-size`` key says
@@ -157,7 +178,7 @@ def lint_file(
     except OSError as error:
         reason = error.strerror or type(error).__name__
         result = _not_read(display, f"cannot read file: {reason}", selection, context)
-        return dataclasses.replace(result, read_error=reason)
+        return result.replace(read_error=reason)
     return lint_bytes(data, display, selection, context, on_shell_bodies)
 
 

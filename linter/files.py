@@ -22,10 +22,10 @@ import os
 import re
 import stat
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from .patterns import lazy
+from .records import Value
 
 DOCKERFILE_PATTERNS = (
     "Dockerfile",
@@ -68,8 +68,7 @@ class MissingPath(Exception):
     """A path given on the command line does not exist."""
 
 
-@dataclass(frozen=True)
-class Exclusions:
+class Exclusions(Value):
     """Globs of paths not to lint, each relative to the directory it was written for.
 
     A glob without ``/`` matches the name of the file or of any directory above it
@@ -79,7 +78,11 @@ class Exclusions:
     ``--exclude`` to the current directory.
     """
 
-    globs: tuple[tuple[str, Path], ...] = ()
+    _fields = ("globs",)
+    __slots__ = _fields
+
+    def __init__(self, globs: tuple[tuple[str, Path], ...] = ()) -> None:
+        self.globs = globs
 
     @classmethod
     def of(cls, groups: Iterable[tuple[Iterable[str], Path]]) -> Exclusions:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import replace
 from typing import TYPE_CHECKING, NamedTuple
 
 from .arguments import argument_problems
@@ -411,5 +410,5 @@ def _with_heredocs(instruction: Instruction, heredocs: list[Heredoc]) -> Instruc
     span = Span(instruction.span.line, instruction.span.column, end.end_line, end.end_column)
     if instruction.trigger is not None:
         trigger = _with_heredocs(instruction.trigger, heredocs)
-        return replace(instruction, span=span, trigger=trigger)
-    return replace(instruction, span=span, heredocs=tuple(heredocs))
+        return instruction.replace(span=span, trigger=trigger)
+    return instruction.replace(span=span, heredocs=tuple(heredocs))

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Mapping, Set
-from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from .images import ImageReference
+from .records import Record
 from .snapshots import FlaggedNames, Snapshot, Variables
 from .source import Span
 from .syntax import Argument, Dockerfile, Instruction
@@ -28,9 +28,8 @@ DEFAULT_SHELL = ("/bin/sh", "-c")
 EXPANSION_BUDGET = 16_000_000
 
 
-@dataclass(frozen=True, slots=True)
-class State:
-    """What is in effect when an instruction runs.
+class State(Record):
+    """What is in effect when an instruction runs (read-only: :meth:`replace` makes a copy).
 
     ``env`` holds ENV values set in this Dockerfile (the base image's own are unknown); a
     value that refers to an unknown variable keeps the reference as written
@@ -40,12 +39,31 @@ class State:
     views that instructions share (see snapshots.py): copy one to change it.
     """
 
-    env: Mapping[str, str] = field(default_factory=dict)
-    args: Mapping[str, str | None] = field(default_factory=dict)
-    unknown_env: Set[str] = frozenset()
-    user: str | None = None
-    workdir: str | None = None
-    shell: tuple[str, ...] = DEFAULT_SHELL
+    _fields = ("env", "args", "unknown_env", "user", "workdir", "shell")
+    __slots__ = _fields
+
+    def __init__(
+        self,
+        env: Mapping[str, str] | None = None,
+        args: Mapping[str, str | None] | None = None,
+        unknown_env: Set[str] = frozenset(),
+        user: str | None = None,
+        workdir: str | None = None,
+        shell: tuple[str, ...] = DEFAULT_SHELL,
+    ) -> None:
+        self.env: Mapping[str, str] = {} if env is None else env
+        self.args: Mapping[str, str | None] = {} if args is None else args
+        self.unknown_env = unknown_env
+        self.user = user
+        self.workdir = workdir
+        self.shell = shell
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, State):
+            return NotImplemented
+        return self.field_values() == other.field_values()
+
+    __hash__ = None  # type: ignore[assignment]  # its mappings are not hashable
 
     @property
     def home(self) -> str | None:
@@ -66,22 +84,38 @@ class State:
         return Variables(self.args, self.env, self.unknown_env)
 
 
-@dataclass(slots=True, eq=False)
-class Stage:
+class Stage(Record):
     """A build stage: ``FROM base [AS name]`` and the instructions up to the next FROM.
 
     ``image`` is the base as written, ``image_resolved`` after build-argument expansion (None
     when an argument's value is unknown); ``parent`` is set when the base is an earlier stage.
     """
 
-    index: int
-    from_instruction: Instruction
-    image: str
-    image_resolved: str | None
-    name: str | None
-    name_span: Span | None
-    parent: Stage | None
-    instructions: list[Instruction] = field(default_factory=list)
+    _fields = (
+        *("index", "from_instruction", "image", "image_resolved", "name", "name_span"),
+        *("parent", "instructions"),
+    )
+    __slots__ = _fields
+
+    def __init__(
+        self,
+        index: int,
+        from_instruction: Instruction,
+        image: str,
+        image_resolved: str | None,
+        name: str | None,
+        name_span: Span | None,
+        parent: Stage | None,
+        instructions: list[Instruction] | None = None,
+    ) -> None:
+        self.index = index
+        self.from_instruction = from_instruction
+        self.image = image
+        self.image_resolved = image_resolved
+        self.name = name
+        self.name_span = name_span
+        self.parent = parent
+        self.instructions: list[Instruction] = [] if instructions is None else instructions
 
     @property
     def lineage(self) -> list[Stage]:
@@ -117,19 +151,35 @@ class CopySource(NamedTuple):
     stage: Stage | None
 
 
-@dataclass(slots=True)
-class Model:
+class Model(Record):
     """A Dockerfile's stages, the state before each instruction, and COPY --from sources."""
 
-    dockerfile: Dockerfile
-    global_args: Mapping[str, str | None]
-    stages: list[Stage]
-    states: list[State]
-    stage_of: list[Stage | None]
-    copy_sources: list[CopySource]
-    final_states: dict[int, State] = field(default_factory=dict)
-    _stage_named: dict[str, Stage] = field(default_factory=dict, repr=False)
-    _copy_source_of: dict[int, CopySource] = field(default_factory=dict, repr=False)
+    _fields = ("dockerfile", "global_args", "stages", "states", "stage_of", "copy_sources")
+    __slots__ = (*_fields, "final_states", "_stage_named", "_copy_source_of")
+
+    def __init__(
+        self,
+        dockerfile: Dockerfile,
+        global_args: Mapping[str, str | None],
+        stages: list[Stage],
+        states: list[State],
+        stage_of: list[Stage | None],
+        copy_sources: list[CopySource],
+        final_states: dict[int, State] | None = None,
+        stage_named: dict[str, Stage] | None = None,
+        copy_source_of: dict[int, CopySource] | None = None,
+    ) -> None:
+        self.dockerfile = dockerfile
+        self.global_args = global_args
+        self.stages = stages
+        self.states = states
+        self.stage_of = stage_of
+        self.copy_sources = copy_sources
+        self.final_states: dict[int, State] = {} if final_states is None else final_states
+        self._stage_named: dict[str, Stage] = {} if stage_named is None else stage_named
+        self._copy_source_of: dict[int, CopySource] = (
+            {} if copy_source_of is None else copy_source_of
+        )
 
     def state(self, instruction: Instruction) -> State:
         return self.states[instruction.index]
@@ -233,7 +283,7 @@ class _ModelBuilder:
         if parent is not None:
             self.env, self.unknown_env = self.final_variables[parent.index]
             self.args = Snapshot.empty()
-            self.state = replace(self.final_states[parent.index], args=self.args)
+            self.state = self.final_states[parent.index].replace(args=self.args)
         else:
             self.state = self._fresh_state()
         return stage
@@ -268,7 +318,7 @@ class _ModelBuilder:
             self._copy_from(instruction, stage)
 
     def _set(self, **changes: Any) -> None:
-        self.state = replace(self.state, **changes)
+        self.state = self.state.replace(**changes)
 
     def _arg(self, instruction: Instruction, stage: Stage | None) -> None:
         if stage is None:

@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from .engine import FileResult, ShellBodiesHook, lint_bytes, lint_file
+from .records import Value
 from .selection import Selection
 
 # Chunks per worker: fewer round trips than one file at a time, while still sharing the
@@ -29,14 +29,19 @@ CHUNKS_PER_WORKER = 8
 MIN_FILES_PER_WORKER = 100
 
 
-@dataclass(frozen=True)
-class Job:
+class Job(Value):
     """One file to lint: read from ``path``, or ``data`` already read (standard input)."""
 
-    path: str
-    display: str
-    context: Path | None
-    data: bytes | None = None
+    _fields = ("path", "display", "context", "data")
+    __slots__ = _fields
+
+    def __init__(
+        self, path: str, display: str, context: Path | None, data: bytes | None = None
+    ) -> None:
+        self.path = path
+        self.display = display
+        self.context = context
+        self.data = data
 
 
 def available_cpus() -> int:

@@ -9,19 +9,18 @@ from __future__ import annotations
 
 import fnmatch
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from .api import Level, Rule
 from .config import ConfigError, Settings
 from .patterns import lazy
+from .records import Value
 
 CODE_LIKE = lazy(r"[A-Z]+[0-9]*")
 
 
-@dataclass(frozen=True)
-class Selection:
+class Selection(Value):
     """The enabled rules and their levels, per-file ignores and the failure threshold.
 
     ``experimental`` holds the experimental rules that are off but not ignored: a file's
@@ -30,19 +29,42 @@ class Selection:
     gave each finding (a rule may report some findings milder than its level).
     """
 
-    rules: tuple[type[Rule], ...]
-    levels: dict[str, Level]
-    threshold: Level | None
-    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    root: Path | None = None
-    options: Mapping[str, Any] = field(default_factory=dict)
-    experimental: tuple[type[Rule], ...] = ()
-    honour_pragmas: bool = True
-    chosen: tuple[str, ...] | None = None
-    ignored: tuple[str, ...] = ()
-    level_names: Mapping[str, str] = field(default_factory=dict)
-    shellcheck: bool = False
-    configured: frozenset[str] = frozenset()
+    _fields = (
+        *("rules", "levels", "threshold", "per_file_ignores", "root", "options"),
+        *("experimental", "honour_pragmas", "chosen", "ignored", "level_names"),
+        *("shellcheck", "configured"),
+    )
+    __slots__ = _fields
+
+    def __init__(
+        self,
+        rules: tuple[type[Rule], ...],
+        levels: dict[str, Level],
+        threshold: Level | None,
+        per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = (),
+        root: Path | None = None,
+        options: Mapping[str, Any] | None = None,
+        experimental: tuple[type[Rule], ...] = (),
+        honour_pragmas: bool = True,
+        chosen: tuple[str, ...] | None = None,
+        ignored: tuple[str, ...] = (),
+        level_names: Mapping[str, str] | None = None,
+        shellcheck: bool = False,
+        configured: frozenset[str] = frozenset(),
+    ) -> None:
+        self.rules = rules
+        self.levels = levels
+        self.threshold = threshold
+        self.per_file_ignores = per_file_ignores
+        self.root = root
+        self.options: Mapping[str, Any] = {} if options is None else options
+        self.experimental = experimental
+        self.honour_pragmas = honour_pragmas
+        self.chosen = chosen
+        self.ignored = ignored
+        self.level_names: Mapping[str, str] = {} if level_names is None else level_names
+        self.shellcheck = shellcheck
+        self.configured = configured
 
     def ignored_codes(self, path: str) -> frozenset[str]:
         """Codes ``per-file-ignores`` switches off for ``path``."""

@@ -12,8 +12,9 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from typing import NamedTuple
+
+from .records import Record
 
 BOM = "\ufeff"
 _BINARY_SHARE = 0.10
@@ -66,20 +67,32 @@ class Source(NamedTuple):
         return self.lines[line - 1] if 0 < line <= len(self.lines) else ""
 
 
-@dataclass(frozen=True, slots=True)
-class MappedText:
+class MappedText(Record):
     """Text assembled from pieces of physical lines, mapping each offset back to line:column.
 
     Docker joins continued lines before it reads an instruction; rules and the shell parser work
     on that joined text, and report positions in the file through this map. ``pieces`` holds,
     for each contiguous piece, (offset in ``text``, line, column) of its first character.
+    Read-only; equal when text and pieces are.
     """
 
-    text: str
-    pieces: tuple[tuple[int, int, int], ...]
-    # The offsets of the pieces, searched by position(); made on first use only, since most
-    # texts are one piece (one line) and never need a search.
-    _starts: tuple[int, ...] | None = field(default=None, init=False, repr=False, compare=False)
+    _fields = ("text", "pieces")
+    __slots__ = ("_starts", "pieces", "text")
+
+    def __init__(self, text: str, pieces: tuple[tuple[int, int, int], ...]) -> None:
+        self.text = text
+        self.pieces = pieces
+        # The offsets of the pieces, searched by position(); made on first use only, since
+        # most texts are one piece (one line) and never need a search.
+        self._starts: tuple[int, ...] | None = None
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, MappedText):
+            return NotImplemented
+        return self.text == other.text and self.pieces == other.pieces
+
+    def __hash__(self) -> int:
+        return hash((self.text, self.pieces))
 
     @classmethod
     def single(cls, text: str, line: int, column: int) -> MappedText:
@@ -169,7 +182,7 @@ class MappedText:
         starts = self._starts
         if starts is None:
             starts = tuple(piece[0] for piece in self.pieces)
-            object.__setattr__(self, "_starts", starts)  # a cache: the value stays the same
+            self._starts = starts
         return starts
 
     def _piece_at(self, offset: int) -> int:

@@ -7,9 +7,9 @@ position found inside a continued instruction points to its own physical line.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import NamedTuple
 
+from .records import Record
 from .source import MappedText, Problem, Source, Span
 
 KNOWN_INSTRUCTIONS = frozenset(
@@ -75,26 +75,46 @@ class Heredoc(NamedTuple):
     terminated: bool
 
 
-@dataclass(frozen=True, slots=True, eq=False)
-class Instruction:
-    """One instruction as Docker reads it.
+class Instruction(Record):
+    """One instruction as Docker reads it (read-only: :meth:`replace` makes a changed copy).
 
     ``text`` is the argument text after the flags, joined as Docker joins continued lines,
     with every offset mapped back to the file. ``span`` covers the instruction from its keyword
-    to its last physical line, heredoc bodies included.
+    to its last physical line, heredoc bodies included. Two instructions are equal only when
+    they are the same one.
     """
 
-    keyword: str
-    keyword_text: str
-    keyword_span: Span
-    span: Span
-    flags: tuple[Flag, ...]
-    arguments: tuple[Argument, ...]
-    text: MappedText
-    json: bool
-    heredocs: tuple[Heredoc, ...] = ()
-    trigger: Instruction | None = None
-    index: int = 0
+    _fields = (
+        *("keyword", "keyword_text", "keyword_span", "span", "flags", "arguments", "text"),
+        *("json", "heredocs", "trigger", "index"),
+    )
+    __slots__ = _fields
+
+    def __init__(
+        self,
+        keyword: str,
+        keyword_text: str,
+        keyword_span: Span,
+        span: Span,
+        flags: tuple[Flag, ...],
+        arguments: tuple[Argument, ...],
+        text: MappedText,
+        json: bool,
+        heredocs: tuple[Heredoc, ...] = (),
+        trigger: Instruction | None = None,
+        index: int = 0,
+    ) -> None:
+        self.keyword = keyword
+        self.keyword_text = keyword_text
+        self.keyword_span = keyword_span
+        self.span = span
+        self.flags = flags
+        self.arguments = arguments
+        self.text = text
+        self.json = json
+        self.heredocs = heredocs
+        self.trigger = trigger
+        self.index = index
 
     @property
     def line(self) -> int:

@@ -10,7 +10,6 @@ rather than guess.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import NamedTuple
 
 _NAME_START = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_")
@@ -68,15 +67,19 @@ def expand(
 NESTING_LIMIT = 100
 
 
-@dataclass(slots=True)
 class _Open:
     """A ``${name<operator>word}`` whose word is being read, and the level it is in."""
 
-    dollar: int
-    name: str
-    operator: str
-    outer: list[str]
-    outer_quote: str
+    __slots__ = ("dollar", "name", "operator", "outer", "outer_quote")
+
+    def __init__(
+        self, dollar: int, name: str, operator: str, outer: list[str], outer_quote: str
+    ) -> None:
+        self.dollar = dollar
+        self.name = name
+        self.operator = operator
+        self.outer = outer
+        self.outer_quote = outer_quote
 
 
 class _Expander:

@@ -406,19 +406,17 @@ def test_the_cli_warns_about_a_skipped_script(tmp_path: Path) -> None:
 def test_the_scripts_are_handed_over_before_the_rules_run() -> None:
     """lint_source gives the hook the file's scripts (to start ShellCheck on them) before any
     rule runs, and they are the ones the result carries."""
-    import dataclasses
-
     from dockerfile_dlint.config import Settings
     from dockerfile_dlint.engine import lint_source
     from dockerfile_dlint.registry import all_rules
     from dockerfile_dlint.selection import build_selection
 
     seen: list[list[ShellBody]] = []
-    selection = dataclasses.replace(build_selection(Settings(), all_rules()), shellcheck=True)
+    selection = build_selection(Settings(), all_rules()).replace(shellcheck=True)
     source = decode(b"FROM debian:12\nRUN echo $1\nRUN true\n", "Dockerfile")
     result = lint_source(source, selection, None, seen.append)
     assert seen == [result.shell_bodies] and len(result.shell_bodies) == 2
-    off = dataclasses.replace(selection, shellcheck=False)
+    off = selection.replace(shellcheck=False)
     assert lint_source(source, off, None, seen.append).shell_bodies == [] and len(seen) == 1
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 import os
 from bisect import bisect_right
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
@@ -207,9 +207,9 @@ class Linter:
             return f"invalid configuration: {error}"
         if self.options.max_file_size is not None:
             options = {**selection.options, MAX_FILE_SIZE: self.options.max_file_size}
-            selection = replace(selection, options=options)
+            selection = selection.replace(options=options)
         wants_shellcheck = self.shellcheck is not None and selection.may_want("SC")
-        selection = replace(selection, shellcheck=wants_shellcheck)
+        selection = selection.replace(shellcheck=wants_shellcheck)
         exclusions = Exclusions.of([(settings.exclude, settings.root or folder)])
         return FileSettings(selection, exclusions, settings.warnings)
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TextIO
+
+from ..records import Value
 
 if TYPE_CHECKING:
     from ..api import Finding, Level, Rule
@@ -27,18 +28,29 @@ FORMATS: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True)
-class Report:
+class Report(Value):
     """What a run found: the findings sorted by file, line, column and code; each file's result
     (its decoded source, for showing lines and for fingerprints); the rules that ran, at their
     levels for this run (formats that describe the rules need them); rule crashes."""
 
-    findings: Sequence[Finding]
-    results: Sequence[FileResult]
-    rules: Sequence[type[Rule]] = ()
-    levels: Mapping[str, Level] = field(default_factory=dict)
-    internal_errors: Sequence[str] = ()
-    color: bool = False
+    _fields = ("findings", "results", "rules", "levels", "internal_errors", "color")
+    __slots__ = _fields
+
+    def __init__(
+        self,
+        findings: Sequence[Finding],
+        results: Sequence[FileResult],
+        rules: Sequence[type[Rule]] = (),
+        levels: Mapping[str, Level] | None = None,
+        internal_errors: Sequence[str] = (),
+        color: bool = False,
+    ) -> None:
+        self.findings = findings
+        self.results = results
+        self.rules = rules
+        self.levels: Mapping[str, Level] = {} if levels is None else levels
+        self.internal_errors = internal_errors
+        self.color = color
 
 
 def render(format_name: str, report: Report) -> str:
