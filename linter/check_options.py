@@ -6,6 +6,8 @@ pre-commit hook).
 Each value type says how click checks a value (``cli.click_option`` maps it onto a click
 type or callback) and converts it the same way in :meth:`convert`, which raises ValueError
 wherever click would report an error: the fast parser then leaves the command line to click.
+The records are named tuples: a dataclass costs four times as long to define, and this
+module is on the start-up path.
 """
 
 from __future__ import annotations
@@ -13,9 +15,10 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import date
-from typing import Literal
+from typing import TYPE_CHECKING, Literal, NamedTuple
+
+if TYPE_CHECKING:
+    from datetime import date
 
 FORMATS = ("text", "json", "sarif", "github", "gitlab", "checkstyle")
 THRESHOLDS = ("error", "warning", "info", "style", "none")
@@ -23,16 +26,14 @@ THRESHOLDS = ("error", "warning", "info", "style", "none")
 FORMAT_DEST, OUTPUT_DEST = "output_formats", "outputs"
 
 
-@dataclass(frozen=True)
-class Text:
+class Text(NamedTuple):
     """Any string, as given."""
 
     def convert(self, value: str) -> object:
         return value
 
 
-@dataclass(frozen=True)
-class Choice:
+class Choice(NamedTuple):
     """One of ``choices``; without case sensitivity, compared casefolded, and given back as
     the choice is spelt (click's ``Choice``)."""
 
@@ -47,8 +48,7 @@ class Choice:
         raise ValueError(value)
 
 
-@dataclass(frozen=True)
-class AtLeast:
+class AtLeast(NamedTuple):
     """An integer no smaller than ``minimum`` (click's ``IntRange(min=...)``)."""
 
     minimum: int
@@ -60,8 +60,7 @@ class AtLeast:
         return number
 
 
-@dataclass(frozen=True)
-class PathName:
+class PathName(NamedTuple):
     """A path that need not exist; if it does, it is of an allowed kind and readable
     (click's ``Path(file_okay=..., dir_okay=...)``)."""
 
@@ -92,8 +91,7 @@ def _date(value: str) -> date:
     return parse_date(value)
 
 
-@dataclass(frozen=True)
-class Parsed:
+class Parsed(NamedTuple):
     """A string turned into a value by ``parse``, whose ValueError message click reports."""
 
     parse: Callable[[str], object]
@@ -108,8 +106,7 @@ ValueType = Text | Choice | AtLeast | PathName | Parsed
 Kind = Literal["flag", "value", "repeated"]
 
 
-@dataclass(frozen=True)
-class CheckOption:
+class CheckOption(NamedTuple):
     """One option: its names on the command line, where its value goes, and its help."""
 
     names: tuple[str, ...]
@@ -243,8 +240,7 @@ CHECK_OPTIONS = (
 OPTIONS_BY_DEST = {option.dest: option for option in CHECK_OPTIONS}
 
 
-@dataclass(frozen=True)
-class CheckRequest:
+class CheckRequest(NamedTuple):
     """A parsed ``dlint check`` command line: one field per option's destination, the paths,
     and the command-line order of ``--format`` and ``-o`` (their destinations)."""
 
@@ -268,4 +264,4 @@ class CheckRequest:
     as_of: date | None = None
     no_color: bool = False
     stdin_filename: str | None = None
-    output_order: list[str] = field(default_factory=list)
+    output_order: tuple[str, ...] = ()

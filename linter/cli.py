@@ -203,7 +203,7 @@ def cli() -> None:
 @click.pass_context
 def check(ctx: click.Context, /, **values: Any) -> int:
     """Lint Dockerfiles (default ./Dockerfile; directories are searched; '-' reads stdin)."""
-    request = CheckRequest(output_order=ctx.meta.get(OUTPUT_ORDER, []), **values)
+    request = CheckRequest(output_order=tuple(ctx.meta.get(OUTPUT_ORDER, ())), **values)
     try:
         return run_check(request)
     except messages.UsageProblem as problem:

@@ -86,7 +86,7 @@ def parse_check(argv: list[str]) -> CheckRequest | None:
         _store(values, option, converted)
         if option.dest in (FORMAT_DEST, OUTPUT_DEST):
             order.append(option.dest)
-    return CheckRequest(paths=tuple(paths), output_order=order, **values)
+    return CheckRequest(paths=tuple(paths), output_order=tuple(order), **values)
 
 
 def _split_option(argument: str) -> tuple[str, str | None]:
