@@ -17,20 +17,22 @@ import sys
 from typing import Any
 
 from .check_options import CHECK_OPTIONS, FORMAT_DEST, OUTPUT_DEST, CheckOption, CheckRequest
-from .checking import EXIT_CLEAN, EXIT_USAGE, run_check
+from .checking import EXIT_USAGE, run_check
 from .messages import UsageProblem, echo_stderr
 
 # Set by the shell when it asks click to complete a word (click's ``_{PROG}_COMPLETE``).
 COMPLETION_VARIABLE = "_DLINT_COMPLETE"
 INTERRUPTED = 130
+READER_LEFT = 1
 _BY_NAME = {name: option for option in CHECK_OPTIONS for name in option.names}
 
 
 def run_fast(argv: list[str]) -> int | None:
     """Run ``dlint ARGV`` and give its exit code, or None when click has to run it.
 
-    Errors end as :func:`dockerfile_dlint.cli.main` ends them: one line on stderr and exit
-    code 2 for a usage problem, 130 on an interrupt, 0 when the reader of the output left.
+    Errors end as they end under click: one line on stderr and exit code 2 for a usage
+    problem, 130 on an interrupt, 1 when the reader of the output left (click's own
+    handling of a closed pipe, which comes before :func:`dockerfile_dlint.cli.main`'s).
     """
     request = parse_check(argv)
     if request is None:
@@ -45,8 +47,8 @@ def run_fast(argv: list[str]) -> int | None:
         return INTERRUPTED
     except BrokenPipeError:
         devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        return EXIT_CLEAN
+        os.dup2(devnull, sys.stdout.fileno())  # what is left to flush goes nowhere
+        return READER_LEFT
 
 
 def parse_check(argv: list[str]) -> CheckRequest | None:
