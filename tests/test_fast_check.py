@@ -5,6 +5,7 @@ option and every kind of error; command lines it does not fully understand go to
 from __future__ import annotations
 
 import io
+import os
 import subprocess
 import sys
 from collections.abc import Callable
@@ -241,6 +242,30 @@ def test_warnings_lose_terminal_escapes_off_a_terminal_as_with_click(
     slow = outcome_of(lambda: through_click(argv), tree("click"), capfdbinary, monkeypatch)
     assert fast == slow
     assert fast[2] == b"dlint: error: no such file or directory: nosuch\n"
+
+
+@pytest.mark.parametrize("encoding", ["ascii", "utf-8"])
+@pytest.mark.parametrize("name", ["nosuch-\u00e9", "nosuch-\udcff"])
+def test_messages_are_encoded_as_click_encodes_them(
+    encoding: str, name: str, tmp_path: Path
+) -> None:
+    """A standard error that says it is ASCII gets UTF-8 from click (it takes ASCII for a
+    misconfiguration); a file name that is not text gets click's replacement."""
+    ends = []
+    for entry in ("entry", "cli"):
+        code = (
+            f"import sys; sys.argv[0] = 'dlint'; from dockerfile_dlint.{entry} import main; main()"
+        )
+        done = subprocess.run(
+            [sys.executable, "-c", code, "check", "--shellcheck", "off", name],
+            cwd=tmp_path,
+            capture_output=True,
+            env={**os.environ, "PYTHONIOENCODING": encoding},
+            check=False,
+        )
+        ends.append((done.returncode, done.stdout, done.stderr))
+    assert ends[0] == ends[1]
+    assert ends[0][0] == 2 and ends[0][2].startswith(b"dlint: error: no such file")
 
 
 def modules_after(args: list[str], cwd: Path) -> tuple[str, set[str]]:
