@@ -16,6 +16,7 @@ from .check_options import FORMAT_DEST, CheckRequest
 from .messages import UsageProblem, echo_stderr
 
 if TYPE_CHECKING:
+    from .config import Settings
     from .engine import FileResult
     from .files import Exclusions
     from .report import Report
@@ -31,40 +32,16 @@ NO_SHELLCHECK = "--shellcheck on: no shellcheck found (install it, or dockerfile
 
 def run_check(request: CheckRequest) -> int:
     """Lint what ``request`` names and give the exit code; UsageProblem for a usage error."""
-    from .config import ConfigError, Settings, find_config, load_settings
-    from .engine import MAX_FILE_SIZE, file_size_limit
+    from .engine import file_size_limit
     from .files import Exclusions, MissingPath
     from .fix_files import fix_files
-    from .registry import all_rules
     from .report import Report
     from .runner import automatic_workers, lint_jobs
-    from .selection import build_selection
 
     plan = output_plan(request.output_order, request.output_formats, request.outputs)
     try:
-        if request.no_config:
-            settings = Settings()
-        else:
-            found = Path(request.config_file) if request.config_file else find_config(Path.cwd())
-            settings = load_settings(found) if found else Settings()
-        for warning in settings.warnings:
-            echo_stderr(f"dlint: warning: {warning}")
-        selection = build_selection(
-            settings,
-            all_rules(),
-            _split(request.select),
-            _split(request.ignore),
-            request.failure_threshold,
-        )
-        if request.max_file_size is not None:
-            options = {**selection.options, MAX_FILE_SIZE: request.max_file_size}
-            selection = dataclasses.replace(selection, options=options)
-        if request.as_of is not None:
-            options = {**selection.options, "as-of": request.as_of}
-            selection = dataclasses.replace(selection, options=options)
+        settings, selection = _configured(request)
         limit = file_size_limit(selection.options)
-    except ConfigError as error:
-        raise UsageProblem(str(error)) from None
     except ValueError as error:
         raise UsageProblem(f"max-file-size: {error}") from None
     binary = _shellcheck_binary(request.shellcheck, selection)
@@ -122,6 +99,39 @@ def run_check(request: CheckRequest) -> int:
     if crashes:
         return EXIT_INTERNAL
     return EXIT_FINDINGS if selection.fails(f.level for f in findings) else EXIT_CLEAN
+
+
+def _configured(request: CheckRequest) -> tuple[Settings, Selection]:
+    """The configuration (warnings said) and the rules it and the command line select."""
+    from .config import ConfigError, Settings, find_config, load_settings
+    from .engine import MAX_FILE_SIZE
+    from .registry import all_rules
+    from .selection import build_selection
+
+    try:
+        if request.no_config:
+            settings = Settings()
+        else:
+            found = Path(request.config_file) if request.config_file else find_config(Path.cwd())
+            settings = load_settings(found) if found else Settings()
+        for warning in settings.warnings:
+            echo_stderr(f"dlint: warning: {warning}")
+        selection = build_selection(
+            settings,
+            all_rules(),
+            _split(request.select),
+            _split(request.ignore),
+            request.failure_threshold,
+        )
+    except ConfigError as error:
+        raise UsageProblem(str(error)) from None
+    if request.max_file_size is not None:
+        options = {**selection.options, MAX_FILE_SIZE: request.max_file_size}
+        selection = dataclasses.replace(selection, options=options)
+    if request.as_of is not None:
+        options = {**selection.options, "as-of": request.as_of}
+        selection = dataclasses.replace(selection, options=options)
+    return settings, selection
 
 
 def output_plan(
