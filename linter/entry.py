@@ -15,11 +15,15 @@ all of them once more as the interpreter exits: 12 to 15 ms of a 100 to 115 ms r
   leaves nothing there that needs finalising (its files are closed by ``with`` blocks).
 
 Code that calls :func:`dockerfile_dlint.cli.main` itself keeps its own collector settings.
+
+The common ``dlint check`` command lines run without importing click (``fast_check.py``);
+every other one, and any the fast parser does not fully understand, goes to click.
 """
 
 from __future__ import annotations
 
 import gc
+import sys
 
 YOUNG_COLLECTION_AFTER = 100_000
 
@@ -27,9 +31,14 @@ YOUNG_COLLECTION_AFTER = 100_000
 def main() -> None:
     """Entry point of the ``dlint`` command and of ``python -m dockerfile_dlint``."""
     gc.set_threshold(YOUNG_COLLECTION_AFTER, *gc.get_threshold()[1:])
-    from .cli import main as run_command
+    from .fast_check import run_fast
 
     try:
+        code = run_fast(sys.argv[1:])
+        if code is not None:
+            sys.exit(code)
+        from .cli import main as run_command
+
         run_command()
     finally:
         gc.freeze()

@@ -15,7 +15,8 @@ from typing import Any
 import jsonschema
 import pytest
 from dockerfile_dlint.api import Finding, Level
-from dockerfile_dlint.cli import UsageProblem, output_plan
+from dockerfile_dlint.checking import output_plan
+from dockerfile_dlint.messages import UsageProblem
 from dockerfile_dlint.registry import all_rules
 from dockerfile_dlint.report import Report, render
 from dockerfile_dlint.source import Span
