@@ -292,6 +292,8 @@ def test_dlint_check_on_a_file_never_imports_click(tree: Callable[[str], Path]) 
     output, modules = modules_after(["check", "--shellcheck", "off", "Dockerfile"], root)
     assert "DL3006" in output
     assert not {name for name in modules if name.partition(".")[0] == "click"}
+    # nor what click, dataclasses or pkgutil's module search would bring in (issue 19)
+    assert not modules & {"dataclasses", "inspect", "pkgutil", "uuid", "platform", "gettext"}
     _, modules = modules_after(["check", "--help"], root)
     assert "click" in modules
 
