@@ -376,9 +376,9 @@ def latency(tools: Tools, dockerfile: Path, runs: int) -> None:
         for label, (command, env) in commands.items():
             series[label].samples.append(run(command, tools.workdir, env))
     print(f"\nlatency: {dockerfile.name}, {runs} runs, milliseconds, text output")
-    print(f"{'':36} {'min':>8} {'median':>8}")
+    print(f"{'':44} {'min':>8} {'median':>8}")
     for item in series.values():
-        print(f"{item.label:36} {1000 * item.minimum:8.1f} {1000 * item.median:8.1f}")
+        print(f"{item.label:44} {1000 * item.minimum:8.1f} {1000 * item.median:8.1f}")
     for label in LATENCY_TARGETS:
         above = series[label].median - series[FLOOR].median
         print(f"{label}, above the floor (medians): {1000 * above:.1f} ms")

@@ -7,13 +7,13 @@ instead of misbehaving in a user's CI.
 
 from __future__ import annotations
 
-import importlib
 import os
 from collections.abc import Iterable
 from functools import cache
 
 from .api import Level, Rule
 from .patterns import lazy
+from .rulebundle import load_modules
 
 CODE = lazy(r"[A-Z]{2}[0-9]{3,4}")
 NAME = lazy(r"[a-z][a-z0-9]*(-[a-z0-9]+)*")
@@ -31,8 +31,7 @@ def all_rules() -> tuple[type[Rule], ...]:
 
     found: dict[str, type[Rule]] = {}
     names: dict[str, str] = {}
-    for name in module_names(package.__path__):
-        module = importlib.import_module(f"{package.__name__}.{name}")
+    for module in load_modules(package, module_names(package.__path__)):
         for value in vars(module).values():
             if not (isinstance(value, type) and issubclass(value, Rule) and value is not Rule):
                 continue
