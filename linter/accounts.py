@@ -21,8 +21,8 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Mapping
-from typing import NamedTuple
 
+from .records import NamedTuple
 from .shell import SimpleCommand, Word
 from .source import Span
 from .variables import expand

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from .buildcontext import BuildContext
 from .commands import exec_form_command, shell_script, windows_base
@@ -21,6 +21,7 @@ from .model import CopySource, Model, Stage, State
 from .outputs import StageOutput, cache_targets, copies_into, stage_outputs
 from .patterns import LazyPattern, lazy
 from .permissions import Change, Denial, denial, stage_changes
+from .records import NamedTuple
 from .shell import Redirect, ShellScript, SimpleCommand, Word, parse_shell, unwrap
 from .source import MappedText, Problem, Span
 from .startup import StartupCommand, effective_entrypoint_and_cmd, startup_commands

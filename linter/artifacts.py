@@ -11,7 +11,6 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Mapping
 from pathlib import Path
-from typing import NamedTuple
 
 from .api import Context, StageOutput
 from .buildcontext import BuildContext
@@ -19,6 +18,7 @@ from .engine import DEFAULT_MAX_FILE_SIZE, FileTooLarge, read_file
 from .lexer import lex
 from .model import Stage, build_model
 from .outputs import copies_into
+from .records import NamedTuple
 from .source import decode
 
 

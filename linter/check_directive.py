@@ -20,16 +20,17 @@ rules only.
 
 from __future__ import annotations
 
-import re
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
+from .patterns import lazy
+from .records import NamedTuple
 from .source import Problem, Span
 from .syntax import WHITESPACE, Dockerfile
 
 if TYPE_CHECKING:
     from .api import Rule
 
-_DIRECTIVE = re.compile(r"#[\t\n\f\r ]*([a-zA-Z][a-zA-Z0-9]*)[\t\n\f\r ]*=[\t\n\f\r ]*(.+?)\s*")
+_DIRECTIVE = lazy(r"#[\t\n\f\r ]*([a-zA-Z][a-zA-Z0-9]*)[\t\n\f\r ]*=[\t\n\f\r ]*(.+?)\s*")
 _DIRECTIVE_NAMES = frozenset({"syntax", "escape", "check"})
 # What Go's strconv.ParseBool accepts.
 _TRUE = frozenset({"1", "t", "T", "TRUE", "true", "True"})

@@ -11,11 +11,15 @@ annotations``): this module is on the start-up path, and a dataclass costs four 
 long to define, a string annotation a compile.
 """
 
+from __future__ import annotations
+
 import os
 import stat
 from collections.abc import Callable
 from datetime import date
-from typing import Literal, NamedTuple
+from typing import Literal
+
+from .records import NamedTuple
 
 FORMATS = ("text", "json", "sarif", "github", "gitlab", "checkstyle")
 THRESHOLDS = ("error", "warning", "info", "style", "none")

@@ -23,7 +23,7 @@ from .syntax import Argument, Heredoc, Instruction
 SHELL_KEYWORDS = frozenset({"RUN", "CMD", "ENTRYPOINT"})
 POSIX_SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh", "busybox"})
 ONLY_HEREDOC = lazy(r"\d*<<-?\S+")
-_WINDOWS_IMAGE = re.compile(r"windows|nanoserver|servercore", re.IGNORECASE)
+_WINDOWS_IMAGE = lazy(r"windows|nanoserver|servercore", re.IGNORECASE)
 _SHEBANG = lazy(r"#!\s*(\S+)(?:\s+(\S+))?")
 
 

@@ -7,8 +7,7 @@ written with ``\\n`` line breaks: they are written with the file's own line endi
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
+from .records import NamedTuple
 from .source import Span
 
 

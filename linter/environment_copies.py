@@ -8,10 +8,10 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Mapping
 from pathlib import Path
-from typing import NamedTuple
 
 from .artifacts import target_stage
 from .knowledge.runtime_environments import environment_kinds
+from .records import NamedTuple
 
 
 class EnvironmentCopy(NamedTuple):

@@ -13,10 +13,10 @@ from __future__ import annotations
 import fnmatch
 import posixpath
 from collections.abc import Iterator
-from typing import NamedTuple
 
 from .buildcontext import BuildContext
 from .model import Model, Stage
+from .records import NamedTuple
 from .syntax import Heredoc, Instruction
 from .variables import expand
 

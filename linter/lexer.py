@@ -11,11 +11,11 @@ line. Where BuildKit stops at an error, dlint records a problem and goes on.
 from __future__ import annotations
 
 import json
-import re
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from .arguments import argument_problems
 from .patterns import lazy
+from .records import NamedTuple
 from .source import MappedText, Problem, Source, Span
 from .syntax import (
     DIRECTIVE_NAMES,
@@ -38,9 +38,7 @@ if TYPE_CHECKING:
     from .reuse import Reuse
 
 _KEYWORD_SEPARATORS = " \t\v\f\r"
-_DIRECTIVE = re.compile(
-    r"#[\t\n\f\r ]*([a-zA-Z][a-zA-Z0-9]*)[\t\n\f\r ]*=[\t\n\f\r ]*(.+?)[\t\n\f\r ]*"
-)
+_DIRECTIVE = lazy(r"#[\t\n\f\r ]*([a-zA-Z][a-zA-Z0-9]*)[\t\n\f\r ]*=[\t\n\f\r ]*(.+?)[\t\n\f\r ]*")
 # A broken exec form rather than shell: a quoted first item followed by a comma. (A shell
 # test such as `RUN [ "$A" = b ]` also starts with `[` and a quote, but has no such comma.)
 _ATTEMPTED_JSON = lazy(r"""\[\s*(?:"(?:[^"\\]|\\.)*"|'[^']*')\s*,""")

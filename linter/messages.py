@@ -5,13 +5,14 @@ bytes whether click parsed its command line or ``fast_check`` did)."""
 from __future__ import annotations
 
 import codecs
-import re
 import sys
 from typing import TextIO
 
+from .patterns import lazy
+
 # The terminal control sequences click.echo drops from text written to anything but a
 # terminal (a file name can hold one).
-_ANSI_SEQUENCE = re.compile(r"\033\[[0-?]*[ -/]*[@-~]")
+_ANSI_SEQUENCE = lazy(r"\033\[[0-?]*[ -/]*[@-~]")
 
 
 class UsageProblem(Exception):

@@ -10,10 +10,10 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Mapping, Set
 from types import MappingProxyType
-from typing import Any, NamedTuple
+from typing import Any
 
 from .images import ImageReference
-from .records import Record
+from .records import NamedTuple, Record
 from .snapshots import FlaggedNames, Snapshot, Variables
 from .source import Span
 from .syntax import Argument, Dockerfile, Instruction

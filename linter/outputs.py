@@ -11,7 +11,7 @@ from __future__ import annotations
 import posixpath
 from collections import ChainMap
 from collections.abc import MutableMapping
-from typing import TYPE_CHECKING, NamedTuple, cast
+from typing import TYPE_CHECKING, cast
 
 from .knowledge.tool_outputs import (
     PIP_PACKAGES,
@@ -22,6 +22,7 @@ from .knowledge.tool_outputs import (
     tool_output,
 )
 from .model import CopySource, Stage
+from .records import NamedTuple
 from .shell import SimpleCommand, Word
 from .syntax import Instruction
 

@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from .accounts import Account, accounts_created, word_value
 from .commands import windows_base
 from .images import ImageReference
 from .knowledge.image_users import ROOT_HOME_MODE, red_hat_family
 from .model import Stage
+from .records import NamedTuple
 from .syntax import Instruction
 
 if TYPE_CHECKING:

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from typing import NamedTuple
 
+from .patterns import lazy
+from .records import NamedTuple
 from .syntax import Dockerfile
 
-_PRAGMA = re.compile(
+_PRAGMA = lazy(
     r"\s*(?:dlint|hadolint)\s+(global\s+)?ignore\s*=\s*([\w.-]+(?:\s*,\s*[\w.-]+)*)",
     re.IGNORECASE,
 )

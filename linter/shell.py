@@ -22,9 +22,10 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Mapping
 from functools import cache
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from .patterns import lazy
+from .records import NamedTuple
 from .shellwords import NEEDS_UNQUOTING, Piece, unquote
 from .source import MappedText, Span
 

@@ -27,14 +27,13 @@ from __future__ import annotations
 import json
 import os
 import posixpath
-import re
 import sys
-from typing import NamedTuple
 
 from .api import Context, Level
 from .commands import ONLY_HEREDOC, windows_base, with_heredoc_bodies
 from .model import key_values
 from .patterns import lazy
+from .records import NamedTuple
 from .source import MappedText, Span
 from .spawn import Child, spawn
 from .syntax import Instruction
@@ -74,7 +73,7 @@ MEMORY_LIMIT_BYTES = 1 << 30
 # A bound on one shellcheck process, so that no input can stall a run.
 TIMEOUT_SECONDS = 600
 
-_REFERENCE = re.compile(r"\$\{?#?!?([A-Za-z_][A-Za-z0-9_]*)")
+_REFERENCE = lazy(r"\$\{?#?!?([A-Za-z_][A-Za-z0-9_]*)")
 _SHEBANG = lazy(r"#!\s*(\S+)(?:[ \t]+(\S+))?")
 _HEREDOC_WORD = lazy(r"\d*<<")
 

@@ -15,8 +15,8 @@ from .patterns import lazy
 # A piece of a word's value: its text, and the offset in the raw word where that text starts.
 Piece = tuple[str, int]
 
-NEEDS_UNQUOTING = re.compile(r"[\\'\"$`*?\[{~<>]")
-_PLAIN = re.compile(r"[^\\'\"$`*?\[{~<>]+")
+NEEDS_UNQUOTING = lazy(r"[\\'\"$`*?\[{~<>]")
+_PLAIN = lazy(r"[^\\'\"$`*?\[{~<>]+")
 _PLAIN_IN_DOUBLE = lazy(r'[^\\"$`]+')
 _PLAIN_IN_ANSI = lazy(r"[^\\']+")
 _ANSI_ESCAPE = lazy(r"\\(x[0-9A-Fa-f]{1,2}|[0-7]{1,3}|.)", re.DOTALL)

@@ -9,18 +9,17 @@ exclusive (the column just after the last character), as in SARIF.
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
-from typing import NamedTuple
 
-from .records import Record
+from .patterns import lazy
+from .records import NamedTuple, Record
 
 BOM = "\ufeff"
 _BINARY_SHARE = 0.10
 # Characters that do not occur in text: replacement characters (undecodable bytes) and control
 # characters other than tab, newline, vertical tab, form feed and carriage return.
-_NOT_TEXT = re.compile(r"[\ufffd\x00-\x08\x0e-\x1f]")
+_NOT_TEXT = lazy(r"[\ufffd\x00-\x08\x0e-\x1f]")
 
 
 class Span(NamedTuple):

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import json
 import posixpath
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from .commands import json_argument_text
 from .imagefiles import find_image_file
 from .model import Stage
 from .patterns import lazy
+from .records import NamedTuple
 from .shell import ShellScript, SimpleCommand, Word, parse_shell, unwrap
 from .source import MappedText, Span
 from .syntax import Instruction

@@ -7,9 +7,7 @@ position found inside a continued instruction points to its own physical line.
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
-from .records import Record
+from .records import NamedTuple, Record
 from .source import MappedText, Problem, Source, Span
 
 KNOWN_INSTRUCTIONS = frozenset(

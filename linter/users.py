@@ -12,11 +12,12 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Callable
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from .accounts import Account, accounts_created
 from .knowledge.image_users import ImageUsers, image_users, red_hat_family
 from .model import Stage, State
+from .records import NamedTuple
 from .syntax import Instruction
 
 if TYPE_CHECKING:

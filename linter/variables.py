@@ -10,7 +10,8 @@ rather than guess.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import NamedTuple
+
+from .records import NamedTuple
 
 _NAME_START = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_")
 _NAME_CHARS = _NAME_START | frozenset("0123456789")

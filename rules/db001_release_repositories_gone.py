@@ -1,6 +1,7 @@
+from __future__ import annotations
+
 from collections.abc import Iterator
 from datetime import date
-from typing import NamedTuple
 
 from dockerfile_dlint.api import (
     Context,
@@ -20,6 +21,7 @@ from dockerfile_dlint.knowledge.build_history import (
     ordered_commands,
     program,
 )
+from dockerfile_dlint.records import NamedTuple
 
 # A sources line: `deb [options] URL SUITE COMPONENT…`.
 SOURCES_LINE = lazy(

@@ -1,7 +1,9 @@
+from __future__ import annotations
+
 import posixpath
-from typing import NamedTuple
 
 from dockerfile_dlint.api import Context, Finding, Instruction, Level, Rule, lazy
+from dockerfile_dlint.records import NamedTuple
 
 # A RUN that chains more commands than this was split from its neighbours on purpose.
 CHAINED = 1

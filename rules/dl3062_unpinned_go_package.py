@@ -1,7 +1,7 @@
-import re
 from collections.abc import Iterator
 
 from dockerfile_dlint.api import Context, Finding, Instruction, Level, Rule, Span
+from dockerfile_dlint.patterns import lazy
 
 # Build flags of `go install/get/run` that take the next word as their value (unless written
 # as `-flag=value`): that word is not a package.
@@ -12,7 +12,7 @@ VALUE_FLAGS = frozenset(
         *("pkgdir", "tags", "toolexec", "C"),
     }
 )
-GO_WORD = re.compile(r"\bgo\b")
+GO_WORD = lazy(r"\bgo\b")
 INSTALLERS = frozenset({"install", "get"})
 # Package patterns that name sets of local or standard packages, not modules to download.
 META_PACKAGES = frozenset({"all", "std", "cmd", "tool"})

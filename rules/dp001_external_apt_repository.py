@@ -1,6 +1,7 @@
+from __future__ import annotations
+
 import posixpath
 import re
-from typing import NamedTuple
 
 from dockerfile_dlint.api import (
     Context,
@@ -35,6 +36,7 @@ from dockerfile_dlint.knowledge.package_repositories import (
     repository_file_kind,
     setup_script_vendor,
 )
+from dockerfile_dlint.records import NamedTuple
 
 # Substrings one of which a RUN must contain to be worth parsing.
 HINTS = (

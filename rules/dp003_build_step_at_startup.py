@@ -1,5 +1,4 @@
 import posixpath
-import re
 from fnmatch import fnmatchcase
 
 from dockerfile_dlint.api import Context, Finding, Level, Rule, Span, Stage, StartupCommand, lazy
@@ -36,10 +35,10 @@ NOT_A_SERVICE = frozenset(
 )  # fmt: skip
 WRAPPERS = frozenset({"sudo", "exec", "nohup", "time", "command", "doas", "nice"})
 SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh", "ksh", "fish"})
-DEVELOPMENT_STAGE = re.compile(
+DEVELOPMENT_STAGE = lazy(
     r"(^|[-_.])(dev|devel|develop|development|dev-?envs?|debug|test|tests|testing|local)([-_.]|$)"
 )
-_VERSION = re.compile(r"(?<=[A-Za-z])[0-9][0-9.]*$")
+_VERSION = lazy(r"(?<=[A-Za-z])[0-9][0-9.]*$")
 _ONLY_VARIABLE = lazy(r"\$\{?\w+(?:[:?+=#%/-][^}]*)?\}?")
 
 

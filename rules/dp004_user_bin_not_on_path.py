@@ -1,7 +1,9 @@
+from __future__ import annotations
+
 import posixpath
 from collections import ChainMap
 from collections.abc import Mapping, MutableMapping
-from typing import NamedTuple, cast
+from typing import cast
 
 from dockerfile_dlint.api import (
     Context,
@@ -18,6 +20,7 @@ from dockerfile_dlint.api import (
 )
 from dockerfile_dlint.knowledge.console_scripts import read_requirements, scripts_of
 from dockerfile_dlint.knowledge.package_managers import pip_install
+from dockerfile_dlint.records import NamedTuple
 
 DEFAULT_PATH = ("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin")
 _MAX_INCLUDES = 8

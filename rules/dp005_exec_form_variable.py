@@ -1,9 +1,10 @@
+from __future__ import annotations
+
 import itertools
 import json
 import posixpath
 import re
 import shlex
-from typing import NamedTuple
 
 from dockerfile_dlint.api import (
     Argument,
@@ -18,6 +19,7 @@ from dockerfile_dlint.api import (
     lazy,
     windows_base,
 )
+from dockerfile_dlint.records import NamedTuple
 
 VARIABLE = lazy(
     r"(?<![\\$])\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:[:?+=#%/^,-][^}]*)?\}|([A-Za-z_][A-Za-z0-9_]*))"

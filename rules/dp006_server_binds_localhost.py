@@ -1,6 +1,7 @@
+from __future__ import annotations
+
 import json
 import posixpath
-from typing import NamedTuple
 
 from dockerfile_dlint.api import (
     Context,
@@ -23,6 +24,7 @@ from dockerfile_dlint.knowledge.servers import (
     find_server,
     listen,
 )
+from dockerfile_dlint.records import NamedTuple
 
 ALL_INTERFACES = "0.0.0.0"
 

@@ -1,8 +1,9 @@
+from __future__ import annotations
+
 import posixpath
 import re
 import sys
 from fnmatch import fnmatchcase
-from typing import NamedTuple
 
 from dockerfile_dlint.api import (
     Argument,
@@ -19,6 +20,7 @@ from dockerfile_dlint.api import (
     Stage,
     lazy,
 )
+from dockerfile_dlint.records import NamedTuple
 
 SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh", "ksh", "mksh"})
 # Init and privilege wrappers that exec the command after their own arguments:

@@ -1,5 +1,6 @@
+from __future__ import annotations
+
 import posixpath
-from typing import NamedTuple
 
 from dockerfile_dlint.api import (
     Context,
@@ -15,6 +16,7 @@ from dockerfile_dlint.api import (
     copies_into,
     user_instruction,
 )
+from dockerfile_dlint.records import NamedTuple
 
 # The tool whose output is Python's user site: its console scripts and packages.
 _USER_SITE = "pip install --user"

@@ -15,11 +15,12 @@ from dockerfile_dlint.knowledge.runtime_environments import (
     stage_python,
     virtualenvs,
 )
+from dockerfile_dlint.patterns import lazy
 
-_PATH_VERSION = re.compile(r"/python(3\.\d+)(?:/|$)")
+_PATH_VERSION = lazy(r"/python(3\.\d+)(?:/|$)")
 # What will break at runtime, and how to fix it.
 Problem = tuple[str, str]
-_DISTROLESS_GLIBC = re.compile(r"gcr\.io/distroless/(?:python3|nodejs\d+|cc|base)")
+_DISTROLESS_GLIBC = lazy(r"gcr\.io/distroless/(?:python3|nodejs\d+|cc|base)")
 
 
 class CopiedEnvironmentMismatch(Rule):

@@ -1,5 +1,3 @@
-import re
-
 from dockerfile_dlint.api import Context, Finding, Instruction, Level, Rule
 from dockerfile_dlint.knowledge.verification import (
     DOWNLOAD,
@@ -19,13 +17,14 @@ from dockerfile_dlint.knowledge.verification import (
     urls,
     verifies,
 )
+from dockerfile_dlint.patterns import lazy
 
 # What a RUN (lowercased) must contain to be worth reading.
-HINTS = re.compile(
+HINTS = lazy(
     r"(?<![\w-])-[a-z]*k|insecure|check.?certificate|sslverify|trust-server-cert|curlrc"
     r"|wgetrc|gitconfig|git/config"
 )
-CONFIG_NAMES = re.compile(r"curlrc|wgetrc|gitconfig|git/config")
+CONFIG_NAMES = lazy(r"curlrc|wgetrc|gitconfig|git/config")
 
 
 class InsecureDownload(Rule):

@@ -1,5 +1,3 @@
-import re
-
 from dockerfile_dlint.api import Context, Finding, Instruction, Level, Rule
 from dockerfile_dlint.knowledge.verification import (
     INDEX,
@@ -16,13 +14,14 @@ from dockerfile_dlint.knowledge.verification import (
     tool_words,
     unique_commands,
 )
+from dockerfile_dlint.patterns import lazy
 
 # What a RUN (lowercased) must contain to be worth reading.
-HINTS = re.compile(
+HINTS = lazy(
     r"trusted.host|insecure|strict.?ssl|ssl_verify|disable-tls|secure-http|maven\.wagon"
     r"|securitymode|pip\.(?:conf|ini)|npmrc|yarnrc|condarc"
 )
-CONFIG_NAMES = re.compile(r"pip\.(?:conf|ini)|npmrc|yarnrc|condarc")
+CONFIG_NAMES = lazy(r"pip\.(?:conf|ini)|npmrc|yarnrc|condarc")
 
 
 class InsecurePackageIndex(Rule):

@@ -1,6 +1,5 @@
 import fnmatch
 import posixpath
-import re
 from collections.abc import Sequence
 
 from dockerfile_dlint.api import (
@@ -26,9 +25,10 @@ from dockerfile_dlint.knowledge.verification import (
     unique_commands,
     verifies,
 )
+from dockerfile_dlint.patterns import lazy
 
 # What a RUN (lowercased) must contain to be worth reading.
-HINTS = re.compile(
+HINTS = lazy(
     r"allow-unauthenticated|force-yes|allow-insecure|allowunauthenticated|allowinsecure"
     r"|allowdowngradetoinsecure|allow-untrusted|gpgcheck|no-gpg-checks|nosignature|nodigest"
     r"|trusted|allow-weak|zypper"

@@ -1,5 +1,4 @@
 import posixpath
-import re
 from collections.abc import Sequence
 
 from dockerfile_dlint.api import (
@@ -28,7 +27,7 @@ from dockerfile_dlint.knowledge.verification import (
 )
 
 # What a RUN (lowercased) must contain to be worth reading.
-HINTS = re.compile(r"curl|wget")
+HINTS = lazy(r"curl|wget")
 # …and one of these, to send its output to a program.
 PIPES = lazy(r"\||\$\(|<\(|`")
 SUBSTITUTED = ("$(…)", "`…`", "<(…)")

@@ -10,8 +10,9 @@ from dockerfile_dlint.knowledge.verification import (
     run_assignments,
     unique_commands,
 )
+from dockerfile_dlint.patterns import lazy
 
-NEEDLES = re.compile("|".join(re.escape(name.lower()) for name in VARIABLE_NAMES))
+NEEDLES = lazy("|".join(re.escape(name.lower()) for name in VARIABLE_NAMES))
 SCOPES = {
     "ENV": "in every later instruction and in the running container",
     "ARG": "in every later RUN of the stage",

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import NamedTuple, TypeVar
+from typing import TypeVar
+
+from ..records import NamedTuple
 
 T = TypeVar("T")
 

@@ -37,11 +37,12 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from functools import lru_cache
 from types import MappingProxyType
-from typing import Any, NamedTuple
+from typing import Any
 
 from ..images import ImageReference
 from ..model import Stage
 from ..patterns import lazy
+from ..records import NamedTuple
 from .base_image_tables import (
     ALPINE_EOL,
     CENTOS,

@@ -10,7 +10,7 @@ they run.
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from ..records import NamedTuple
 
 INSTALL = "installs packages"
 GENERATE = "generates code"

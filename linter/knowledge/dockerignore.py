@@ -20,9 +20,9 @@ from __future__ import annotations
 import posixpath
 import re
 from pathlib import Path
-from typing import NamedTuple
 
 from ..buildcontext import MAX_FILE_BYTES, BuildContext
+from ..records import NamedTuple
 
 BOM = "\ufeff"
 # Characters Go's regexp.QuoteMeta escapes, less those patterns give a meaning (* ? [ ] \\).

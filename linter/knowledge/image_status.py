@@ -15,10 +15,11 @@ registry path.
 from __future__ import annotations
 
 import datetime
-from typing import NamedTuple
 
 from dockerfile_dlint.images import ImageReference
 from dockerfile_dlint.patterns import LazyPattern, lazy
+
+from ..records import NamedTuple
 
 DEPRECATED = "deprecated"
 REMOVED = "removed"

@@ -15,9 +15,9 @@ package), 0700 in distroless. ``ROOT_HOME_MODE`` is the mode dlint assumes.
 from __future__ import annotations
 
 import fnmatch
-from typing import NamedTuple
 
 from ..images import ImageReference
+from ..records import NamedTuple
 
 ROOT_HOME_MODE = 0o700
 

@@ -20,7 +20,6 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import partial
 from types import MappingProxyType
-from typing import NamedTuple
 
 from dockerfile_dlint.api import (
     Context,
@@ -37,6 +36,8 @@ from dockerfile_dlint.api import (
     unwrap,
 )
 from dockerfile_dlint.patterns import lazy
+
+from ..records import NamedTuple
 
 __all__ = [
     "APT_ARCHIVES",
@@ -198,8 +199,8 @@ MANAGERS: Mapping[str, Manager] = {
     )
 }
 
-_PIP_PROGRAM = re.compile(r"pip(?:[0-9]+(?:\.[0-9]+)?)?")
-_PYTHON_PROGRAM = re.compile(r"python(?:[0-9]+(?:\.[0-9]+)?)?")
+_PIP_PROGRAM = lazy(r"pip(?:[0-9]+(?:\.[0-9]+)?)?")
+_PYTHON_PROGRAM = lazy(r"python(?:[0-9]+(?:\.[0-9]+)?)?")
 _PROGRAMS = {name: name for name in MANAGERS if name != "pip"}
 
 

@@ -9,9 +9,10 @@ archive or a mirror of it. Hosts are matched by domain suffix (``deb.debian.org`
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
 
 from dockerfile_dlint.patterns import LazyPattern, lazy
+
+from ..records import NamedTuple
 
 # Files and directories that hold repository definitions, and the package manager they feed.
 REPOSITORY_FILES = {

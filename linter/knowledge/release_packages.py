@@ -21,7 +21,7 @@ meta package's target), so a fix may rewrite the name; the others change the sof
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from ..records import NamedTuple
 
 
 class MissingPackage(NamedTuple):

@@ -32,10 +32,12 @@ import re
 import weakref
 from collections.abc import Callable, Iterator
 from functools import partial
-from typing import Any, NamedTuple, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from dockerfile_dlint.api import Context, Instruction, SimpleCommand, Stage
 
+from ..patterns import lazy
+from ..records import NamedTuple
 from .base_images import BaseImage, stage_base
 from .package_managers import invocation, strtobool
 
@@ -51,19 +53,19 @@ ALPINE_PYTHON = {"3.11": "3.8", "3.12": "3.8", "3.13": "3.8", "3.14": "3.9", "3.
                  "3.20": "3.12", "3.21": "3.12", "3.22": "3.12"}  # fmt: skip
 # Distroless runtime images (github.com/GoogleContainerTools/distroless: python3-debian12 has
 # Debian 12's python3, nodejs22-debian12 the Node major its name says; all are glibc).
-_DISTROLESS = re.compile(r"gcr\.io/distroless/(?P<runtime>python3|nodejs(?P<node>\d+))"
+_DISTROLESS = lazy(r"gcr\.io/distroless/(?P<runtime>python3|nodejs(?P<node>\d+))"
                          r"-debian(?P<debian>\d+)")  # fmt: skip
 _DEBIAN_NUMBERS = {"10": "buster", "11": "bullseye", "12": "bookworm", "13": "trixie"}
 # Distribution packages that bring the release's python3.
 _PYTHON_PACKAGES = frozenset({"python3", "python3-venv", "python3-pip", "python3-dev",
                               "py3-pip", "py3-virtualenv", "python3-virtualenv"})  # fmt: skip
 # A package named for one minor (python3.12, python3.12-venv): another Python than the release's.
-_MINOR_PACKAGE = re.compile(r"python3\.\d+(?:-\w+)?")
+_MINOR_PACKAGE = lazy(r"python3\.\d+(?:-\w+)?")
 # Programs that install a Python or Node of their own choosing.
 _OTHER_PYTHON = frozenset({"pyenv", "conda", "mamba", "micromamba", "asdf", "mise"})
 _OTHER_NODE = frozenset({"nvm", "n", "fnm", "volta", "asdf", "mise"})
 _NODE_PACKAGES = frozenset({"nodejs", "nodejs-current", "npm"})
-_VERSION = re.compile(r"(?:python)?(?P<version>3\.\d+)")
+_VERSION = lazy(r"(?:python)?(?P<version>3\.\d+)")
 
 
 class Interpreter(NamedTuple):
@@ -344,7 +346,7 @@ def _operand(
 
 
 # Paths that hold an installed Python package set, whatever made it.
-_PYTHON_TREE = re.compile(
+_PYTHON_TREE = lazy(
     r"(?:^|/)(?:site-packages|dist-packages)(?:/|$)|^/usr/local/lib/python3\.\d+(?:/|$)"
     r"|(?:^|/)\.local(?:/lib(?:/|$)|$)"
 )

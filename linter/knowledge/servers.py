@@ -12,13 +12,13 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Mapping
-from typing import NamedTuple
 
 from ..patterns import lazy
+from ..records import NamedTuple
 from ..shell import SimpleCommand, Word
 
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1", "[::1]", "ip6-localhost"})
-_PYTHON = re.compile(r"python(\d+(\.\d+)?)?")
+_PYTHON = lazy(r"python(\d+(\.\d+)?)?")
 
 
 class Server(NamedTuple):

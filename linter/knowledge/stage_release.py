@@ -13,10 +13,11 @@ None, and None means no finding.
 from __future__ import annotations
 
 import datetime
-from typing import NamedTuple
 
 from dockerfile_dlint.api import ImageReference, Instruction, Stage
 from dockerfile_dlint.knowledge.base_images import stage_base
+
+from ..records import NamedTuple
 
 # The release a floating tag points at from a date on: the distribution's release day (the
 # image tags follow within days; a build in those days is judged on the new release).

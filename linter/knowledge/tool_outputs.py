@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Mapping
-from typing import NamedTuple
 
 from ..patterns import lazy
+from ..records import NamedTuple
 from ..shell import SimpleCommand
 
 TRUTHY = frozenset({"1", "true", "yes", "on"})

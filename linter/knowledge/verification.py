@@ -20,7 +20,6 @@ import itertools
 import posixpath
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import NamedTuple
 
 from dockerfile_dlint.api import (
     Context,
@@ -33,6 +32,8 @@ from dockerfile_dlint.api import (
     unwrap,
 )
 from dockerfile_dlint.patterns import AnyPattern, lazy
+
+from ..records import NamedTuple
 
 DOWNLOAD = "download"
 INDEX = "index"

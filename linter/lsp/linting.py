@@ -21,12 +21,12 @@ import os
 from bisect import bisect_right
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
 
 from ..api import Finding
 from ..config import HADOLINT_NAMES, ConfigError, Settings, find_config, load_settings
 from ..engine import MAX_FILE_SIZE, FileResult, add_shellcheck, lint_bytes
 from ..files import Exclusions
+from ..records import NamedTuple
 from ..registry import all_rules
 from ..reuse import Reuse
 from ..selection import Selection, build_selection

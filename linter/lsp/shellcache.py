@@ -12,8 +12,8 @@ engine knows them (while the rules run), as ``dlint check`` does for one file.
 from __future__ import annotations
 
 from collections import OrderedDict
-from typing import NamedTuple
 
+from ..records import NamedTuple
 from ..shellcheck import ShellBody, ShellCheckError, ShellCheckRun, ShellFinding, Skipped
 from ..source import Span
 

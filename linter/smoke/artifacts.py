@@ -18,7 +18,9 @@ import fnmatch
 import posixpath
 import tarfile
 from collections.abc import Iterable, Iterator
-from typing import IO, TYPE_CHECKING, NamedTuple, cast
+from typing import IO, TYPE_CHECKING, cast
+
+from ..records import NamedTuple
 
 if TYPE_CHECKING:
     from docker import APIClient
