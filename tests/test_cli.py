@@ -216,6 +216,24 @@ def test_config_in_pyproject_is_found_upward(tmp_path: Path) -> None:
     )
 
 
+def test_a_pyproject_that_does_not_mention_dlint_is_not_read(tmp_path: Path) -> None:
+    """Neither parsed (a project's broken pyproject.toml is not dlint's business) nor a stop
+    on the way up: the configuration above it is found."""
+    (tmp_path / ".dlint.toml").write_text('select = ["DL3006"]\n')
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "pyproject.toml").write_text('[tool.ruff]\nline-length = [\n')
+    (project / "Dockerfile").write_text(SAMPLE)
+    result = dlint("check", "--format", "json", cwd=project)
+    assert [f["code"] for f in json.loads(result.stdout)] == ["DL3006"]
+    (project / "pyproject.toml").write_text('[tool."dl\\u0069nt"]\nselect = ["DL3025"]\n')
+    result = dlint("check", "--format", "json", cwd=project)
+    assert [f["code"] for f in json.loads(result.stdout)] == ["DL3025"]
+    (project / "pyproject.toml").write_text('[tool.dlint]\nselect = [\n')
+    result = dlint("check", cwd=project)
+    assert result.returncode == 2 and "invalid TOML" in result.stderr
+
+
 def test_dlint_toml_wins_over_pyproject_and_cli_overrides(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text('[tool.dlint]\nselect = ["DL3000"]\n')
     (tmp_path / ".dlint.toml").write_text('select = ["DL3006", "DL3025"]\n')
