@@ -222,14 +222,14 @@ def test_a_pyproject_that_does_not_mention_dlint_is_not_read(tmp_path: Path) -> 
     (tmp_path / ".dlint.toml").write_text('select = ["DL3006"]\n')
     project = tmp_path / "project"
     project.mkdir()
-    (project / "pyproject.toml").write_text('[tool.ruff]\nline-length = [\n')
+    (project / "pyproject.toml").write_text("[tool.ruff]\nline-length = [\n")
     (project / "Dockerfile").write_text(SAMPLE)
     result = dlint("check", "--format", "json", cwd=project)
     assert [f["code"] for f in json.loads(result.stdout)] == ["DL3006"]
     (project / "pyproject.toml").write_text('[tool."dl\\u0069nt"]\nselect = ["DL3025"]\n')
     result = dlint("check", "--format", "json", cwd=project)
     assert [f["code"] for f in json.loads(result.stdout)] == ["DL3025"]
-    (project / "pyproject.toml").write_text('[tool.dlint]\nselect = [\n')
+    (project / "pyproject.toml").write_text("[tool.dlint]\nselect = [\n")
     result = dlint("check", cwd=project)
     assert result.returncode == 2 and "invalid TOML" in result.stderr
 
