@@ -54,6 +54,7 @@ __all__ = [
     "LazyPattern",
     "Level",
     "MappedText",
+    "NamedTuple",
     "Problem",
     "Redirect",
     "Rule",

@@ -144,7 +144,7 @@ def find_config(start: Path) -> Path | None:
         if candidate.is_file():
             return candidate
         pyproject = directory / "pyproject.toml"
-        if _mentions_dlint(pyproject) and "dlint" in _read_toml(pyproject).get("tool", {}):
+        if _configures_dlint(pyproject):
             return pyproject
         for name in HADOLINT_NAMES:
             if (directory / name).is_file():
@@ -174,32 +174,40 @@ def load_settings(path: Path) -> Settings:
     return _settings(table, path, prefix)
 
 
-def _mentions_dlint(pyproject: Path) -> bool:
-    """Whether ``pyproject`` may hold a ``[tool.dlint]`` table: it says ``dlint``, or has a
-    quoted key with an escape that might spell it. Most Python projects have a pyproject.toml
-    that does not: it is not parsed then (parsing it costs a few milliseconds of a start)."""
+def _configures_dlint(pyproject: Path) -> bool:
+    """Whether ``pyproject`` exists and has a ``[tool.dlint]`` table. One that never says
+    ``dlint`` (nor has an escape in a quoted key, which could spell it) is not parsed: most
+    Python projects have a pyproject.toml without dlint's table, and parsing it costs a few
+    milliseconds of a start."""
     try:
         data = pyproject.read_bytes()
     except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
         return False
-    except OSError:
-        return True  # reading it again reports why it cannot be read
-    return b"dlint" in data or b"\\u" in data or b"\\U" in data
+    except OSError as error:
+        raise ConfigError(f"{pyproject}: cannot read: {error.strerror}") from None
+    if not (b"dlint" in data or b"\\u" in data or b"\\U" in data):
+        return False
+    return "dlint" in _parse_toml(data, pyproject).get("tool", {})
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read: {error.strerror}") from None
+    return _parse_toml(data, path)
+
+
+def _parse_toml(data: bytes, path: Path) -> dict[str, Any]:
     # Imported here: most runs find no configuration file, and start-up time counts.
     if sys.version_info >= (3, 11):
         import tomllib
     else:  # pragma: no cover - exercised on Python 3.10 only
         import tomli as tomllib
     try:
-        with path.open("rb") as handle:
-            data: dict[str, Any] = tomllib.load(handle)
-            return data
-    except OSError as error:
-        raise ConfigError(f"{path}: cannot read: {error.strerror}") from None
-    except tomllib.TOMLDecodeError as error:
+        table: dict[str, Any] = tomllib.loads(data.decode())
+        return table
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise ConfigError(f"{path}: invalid TOML: {error}") from None
 
 

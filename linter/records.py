@@ -19,13 +19,12 @@ every start of ``dlint check``, where a pre-commit hook feels it (and ``dataclas
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from operator import itemgetter
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 try:
     from collections import _tuplegetter  # type: ignore[attr-defined]  # CPython's accessor
 except ImportError:  # pragma: no cover - other interpreters
+    from operator import itemgetter
 
     def _tuplegetter(index: int, doc: str | None) -> Any:
         return property(itemgetter(index), doc=doc)
@@ -134,7 +133,7 @@ else:
             return build(*values, **named)
 
         @classmethod
-        def _make(cls, iterable: Iterable[Any]):
+        def _make(cls, iterable):
             values = tuple(iterable)
             if len(values) != len(cls._fields):
                 raise TypeError(f"expected {len(cls._fields)} arguments, got {len(values)}")

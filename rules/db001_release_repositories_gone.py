@@ -8,6 +8,7 @@ from dockerfile_dlint.api import (
     Finding,
     Instruction,
     Level,
+    NamedTuple,
     Rule,
     SimpleCommand,
     lazy,
@@ -21,7 +22,6 @@ from dockerfile_dlint.knowledge.build_history import (
     ordered_commands,
     program,
 )
-from dockerfile_dlint.records import NamedTuple
 
 # A sources line: `deb [options] URL SUITE COMPONENT…`.
 SOURCES_LINE = lazy(

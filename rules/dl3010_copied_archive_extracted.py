@@ -3,8 +3,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from dockerfile_dlint.api import Context, Finding, Instruction, Level, Rule, Span, Stage, lazy
-from dockerfile_dlint.records import NamedTuple
+from dockerfile_dlint.api import (
+    Context,
+    Finding,
+    Instruction,
+    Level,
+    NamedTuple,
+    Rule,
+    Span,
+    Stage,
+    lazy,
+)
 
 # Names of the tar archives ADD unpacks by itself (plain, gzip, bzip2, xz or zstd compressed).
 TAR_ARCHIVE = lazy(r".+\.(tar|tar\.(gz|bz2|xz|zst)|tgz|tbz|tbz2|tb2|txz|tzst)", re.IGNORECASE)

@@ -2,8 +2,7 @@ from __future__ import annotations
 
 import posixpath
 
-from dockerfile_dlint.api import Context, Finding, Instruction, Level, Rule, lazy
-from dockerfile_dlint.records import NamedTuple
+from dockerfile_dlint.api import Context, Finding, Instruction, Level, NamedTuple, Rule, lazy
 
 # A RUN that chains more commands than this was split from its neighbours on purpose.
 CHAINED = 1

@@ -1,7 +1,6 @@
 from collections.abc import Iterator
 
-from dockerfile_dlint.api import Context, Finding, Instruction, Level, Rule, Span
-from dockerfile_dlint.patterns import lazy
+from dockerfile_dlint.api import Context, Finding, Instruction, Level, Rule, Span, lazy
 
 # Build flags of `go install/get/run` that take the next word as their value (unless written
 # as `-flag=value`): that word is not a package.

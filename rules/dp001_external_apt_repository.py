@@ -8,6 +8,7 @@ from dockerfile_dlint.api import (
     Finding,
     Instruction,
     Level,
+    NamedTuple,
     Rule,
     ShellScript,
     SimpleCommand,
@@ -36,7 +37,6 @@ from dockerfile_dlint.knowledge.package_repositories import (
     repository_file_kind,
     setup_script_vendor,
 )
-from dockerfile_dlint.records import NamedTuple
 
 # Substrings one of which a RUN must contain to be worth parsing.
 HINTS = (

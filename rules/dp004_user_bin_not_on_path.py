@@ -11,6 +11,7 @@ from dockerfile_dlint.api import (
     Fix,
     Instruction,
     Level,
+    NamedTuple,
     Rule,
     SimpleCommand,
     Span,
@@ -20,7 +21,6 @@ from dockerfile_dlint.api import (
 )
 from dockerfile_dlint.knowledge.console_scripts import read_requirements, scripts_of
 from dockerfile_dlint.knowledge.package_managers import pip_install
-from dockerfile_dlint.records import NamedTuple
 
 DEFAULT_PATH = ("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin")
 _MAX_INCLUDES = 8

@@ -14,12 +14,12 @@ from dockerfile_dlint.api import (
     Fix,
     Instruction,
     Level,
+    NamedTuple,
     Rule,
     Stage,
     lazy,
     windows_base,
 )
-from dockerfile_dlint.records import NamedTuple
 
 VARIABLE = lazy(
     r"(?<![\\$])\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:[:?+=#%/^,-][^}]*)?\}|([A-Za-z_][A-Za-z0-9_]*))"

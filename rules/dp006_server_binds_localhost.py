@@ -9,6 +9,7 @@ from dockerfile_dlint.api import (
     Finding,
     Fix,
     Level,
+    NamedTuple,
     Rule,
     SimpleCommand,
     Span,
@@ -24,7 +25,6 @@ from dockerfile_dlint.knowledge.servers import (
     find_server,
     listen,
 )
-from dockerfile_dlint.records import NamedTuple
 
 ALL_INTERFACES = "0.0.0.0"
 

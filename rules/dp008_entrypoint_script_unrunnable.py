@@ -15,12 +15,12 @@ from dockerfile_dlint.api import (
     Instruction,
     LazyPattern,
     Level,
+    NamedTuple,
     Rule,
     Span,
     Stage,
     lazy,
 )
-from dockerfile_dlint.records import NamedTuple
 
 SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh", "ksh", "mksh"})
 # Init and privilege wrappers that exec the command after their own arguments:

@@ -7,6 +7,7 @@ from dockerfile_dlint.api import (
     Denial,
     Finding,
     Level,
+    NamedTuple,
     Rule,
     Span,
     Stage,
@@ -16,7 +17,6 @@ from dockerfile_dlint.api import (
     copies_into,
     user_instruction,
 )
-from dockerfile_dlint.records import NamedTuple
 
 # The tool whose output is Python's user site: its console scripts and packages.
 _USER_SITE = "pip install --user"

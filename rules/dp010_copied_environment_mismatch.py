@@ -1,7 +1,7 @@
 import posixpath
 import re
 
-from dockerfile_dlint.api import Argument, Context, CopySource, Finding, Level, Rule, Stage
+from dockerfile_dlint.api import Argument, Context, CopySource, Finding, Level, Rule, Stage, lazy
 from dockerfile_dlint.knowledge.base_images import stage_base
 from dockerfile_dlint.knowledge.runtime_environments import (
     Interpreter,
@@ -15,7 +15,6 @@ from dockerfile_dlint.knowledge.runtime_environments import (
     stage_python,
     virtualenvs,
 )
-from dockerfile_dlint.patterns import lazy
 
 _PATH_VERSION = lazy(r"/python(3\.\d+)(?:/|$)")
 # What will break at runtime, and how to fix it.

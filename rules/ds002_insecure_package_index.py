@@ -1,4 +1,4 @@
-from dockerfile_dlint.api import Context, Finding, Instruction, Level, Rule
+from dockerfile_dlint.api import Context, Finding, Instruction, Level, Rule, lazy
 from dockerfile_dlint.knowledge.verification import (
     INDEX,
     TOOLS,
@@ -14,7 +14,6 @@ from dockerfile_dlint.knowledge.verification import (
     tool_words,
     unique_commands,
 )
-from dockerfile_dlint.patterns import lazy
 
 # What a RUN (lowercased) must contain to be worth reading.
 HINTS = lazy(

@@ -10,6 +10,7 @@ from dockerfile_dlint.api import (
     Rule,
     SimpleCommand,
     Word,
+    lazy,
 )
 from dockerfile_dlint.knowledge.package_managers import invocation
 from dockerfile_dlint.knowledge.verification import (
@@ -25,7 +26,6 @@ from dockerfile_dlint.knowledge.verification import (
     unique_commands,
     verifies,
 )
-from dockerfile_dlint.patterns import lazy
 
 # What a RUN (lowercased) must contain to be worth reading.
 HINTS = lazy(

@@ -1,6 +1,6 @@
 import re
 
-from dockerfile_dlint.api import Context, Finding, Instruction, Level, Rule, Span
+from dockerfile_dlint.api import Context, Finding, Instruction, Level, Rule, Span, lazy
 from dockerfile_dlint.knowledge.verification import (
     VARIABLE_NAMES,
     Variable,
@@ -10,7 +10,6 @@ from dockerfile_dlint.knowledge.verification import (
     run_assignments,
     unique_commands,
 )
-from dockerfile_dlint.patterns import lazy
 
 NEEDLES = lazy("|".join(re.escape(name.lower()) for name in VARIABLE_NAMES))
 SCOPES = {

@@ -232,6 +232,10 @@ def test_a_pyproject_that_does_not_mention_dlint_is_not_read(tmp_path: Path) -> 
     (project / "pyproject.toml").write_text("[tool.dlint]\nselect = [\n")
     result = dlint("check", cwd=project)
     assert result.returncode == 2 and "invalid TOML" in result.stderr
+    (project / "pyproject.toml").write_bytes(b'\xff[tool.dlint]\nselect = ["DL3006"]\n')
+    result = dlint("check", cwd=project)
+    assert result.returncode == 2 and "invalid TOML" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def test_dlint_toml_wins_over_pyproject_and_cli_overrides(tmp_path: Path) -> None:
