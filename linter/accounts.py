@@ -73,6 +73,10 @@ _GROUPADD_VALUES = frozenset(
 # fmt: on
 
 
+# The programs that create accounts or groups: only these make accounts_created answer.
+ACCOUNT_PROGRAMS = frozenset({"useradd", "adduser", "groupadd", "addgroup"})
+
+
 def accounts_created(
     command: SimpleCommand, variables: Mapping[str, str | None], red_hat: bool = False
 ) -> Account | Group | None:

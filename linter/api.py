@@ -185,6 +185,7 @@ class Context:
         self._user_cache: dict[int, User] = {}
         self._accounts_cache: dict[int, Accounts] = {}
         self._changes_cache: dict[int, list[Change]] = {}
+        self._image_files: dict[tuple[int, str], ImageFile | None] = {}
 
     @property
     def path(self) -> str:
@@ -338,7 +339,10 @@ class Context:
 
     def image_file(self, stage: Stage, path: str) -> ImageFile | None:
         """Where the file at ``path`` in ``stage``'s image was copied from, if known."""
-        return find_image_file(self.model, stage, path, self.build_context)
+        key = (stage.index, path)
+        if key not in self._image_files:
+            self._image_files[key] = find_image_file(self.model, stage, path, self.build_context)
+        return self._image_files[key]
 
     def key_values(self, instruction: Instruction) -> list[KeyValue]:
         """The pairs of an ENV or LABEL, legacy ``ENV key value`` form included."""

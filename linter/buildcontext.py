@@ -20,40 +20,57 @@ class BuildContext:
 
     def __init__(self, root: Path) -> None:
         self.root = root.resolve()
+        self._root_text = str(self.root).rstrip("/")
 
     def _path(self, relative: str) -> Path | None:
+        return self._found(relative)[0]
+
+    def _found(self, relative: str) -> tuple[Path | None, int | None]:
+        """The file's real path inside the context (None: outside it, or no such name) and
+        its mode (None: missing). Each name below the root is looked at with ``lstat``; only
+        a symbolic link among them needs the whole resolution (where does it lead?)."""
         if "\0" in relative:  # no file has such a name; the OS would refuse it
-            return None
+            return None, None
         cleaned = posixpath.normpath("/" + relative.replace("\\", "/")).lstrip("/")
+        if os.sep != "/":
+            return self._resolved(cleaned)
+        current = self._root_text
+        mode = None
+        for part in cleaned.split("/") if cleaned else ():
+            current = f"{current}/{part}"
+            try:
+                mode = os.lstat(current).st_mode
+            except OSError:  # missing, or not a folder on the way: nothing to follow
+                return self.root / cleaned, None
+            if stat.S_ISLNK(mode):
+                return self._resolved(cleaned)
+        if mode is None:  # the root itself
+            return self._resolved(cleaned)
+        return self.root / cleaned, mode
+
+    def _resolved(self, cleaned: str) -> tuple[Path | None, int | None]:
         try:
             path = (self.root / cleaned).resolve()
         except (OSError, RuntimeError):  # a symlink loop, a name too long
-            return None
+            return None, None
         if path != self.root and self.root not in path.parents:
-            return None
-        return path
+            return None, None
+        try:
+            return path, path.stat().st_mode
+        except OSError:
+            return path, None
 
     def exists(self, relative: str) -> bool:
-        return self._mode(relative) is not None
+        return self._found(relative)[1] is not None
 
     def is_file(self, relative: str) -> bool:
-        mode = self._mode(relative)
+        mode = self._found(relative)[1]
         return mode is not None and stat.S_ISREG(mode)
-
-    def _mode(self, relative: str) -> int | None:
-        path = self._path(relative)
-        try:
-            return None if path is None else path.stat().st_mode
-        except OSError:
-            return None
 
     def is_executable(self, relative: str) -> bool:
         """Whether the file has an execute bit (what COPY keeps unless --chmod says otherwise)."""
-        path = self._path(relative)
-        try:
-            return path is not None and bool(path.stat().st_mode & 0o111)
-        except OSError:
-            return False
+        mode = self._found(relative)[1]
+        return mode is not None and bool(mode & 0o111)
 
     def read_text(self, relative: str) -> str | None:
         """The file's text (invalid UTF-8 replaced), or None when absent, unreadable or not a

@@ -18,7 +18,7 @@ import posixpath
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from .accounts import Account, accounts_created, word_value
+from .accounts import ACCOUNT_PROGRAMS, Account, accounts_created, word_value
 from .commands import windows_base
 from .images import ImageReference
 from .knowledge.image_users import ROOT_HOME_MODE, red_hat_family
@@ -31,6 +31,8 @@ if TYPE_CHECKING:
     from .users import User
 
 _GLOB = frozenset("*?[")
+# What a RUN's command must run to change an owner or a mode (or make a home folder).
+_CHANGING = ACCOUNT_PROGRAMS | {"chmod", "chown", "mkdir"}
 
 
 class Change(NamedTuple):
@@ -186,14 +188,18 @@ def _run_changes(ctx: Context, run: Instruction) -> list[Change]:
     changes: list[Change] = []
     state = ctx.state(run)
     variables = state.variables
+    red_hat: bool | None = None  # of the stage's base image, read at the first account made
     for command in ctx.run_commands(run, unwrapped=True):
         program = command.program
-        where = f"line {command.span.line}: {program}"
-        made = accounts_created(command, variables, red_hat_family(_base_image(ctx, run)))
-        if isinstance(made, Account) and made.creates_home and made.home:
-            changes.append(Change(made.home, "path", made.name, made.group, None, False, where))
+        if program not in _CHANGING:
             continue
-        if program not in ("chmod", "chown", "mkdir"):
+        where = f"line {command.span.line}: {program}"
+        if program in ACCOUNT_PROGRAMS:
+            if red_hat is None:
+                red_hat = red_hat_family(_base_image(ctx, run))
+            made = accounts_created(command, variables, red_hat)
+            if isinstance(made, Account) and made.creates_home and made.home:
+                changes.append(Change(made.home, "path", made.name, made.group, None, False, where))
             continue
         values = [word_value(word, variables) for word in command.args]
         flags = [v for v in values if v is not None and v.startswith("-") and v[1:2] != ""]

@@ -15,7 +15,6 @@ import posixpath
 from typing import TYPE_CHECKING
 
 from .commands import json_argument_text
-from .imagefiles import find_image_file
 from .model import Stage
 from .patterns import lazy
 from .records import NamedTuple
@@ -206,7 +205,7 @@ class _Follower:
             candidates.extend(posixpath.join(d, name) for d in directories if d.startswith("/"))
         context = self.ctx.build_context
         for candidate in candidates:
-            found = find_image_file(self.ctx.model, self.stage, candidate, context)
+            found = self.ctx.image_file(self.stage, candidate)
             text = found.read(context) if found is not None else None
             if text is not None and _is_shell_script(candidate, text):
                 return posixpath.normpath(candidate), text

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import date
+from typing import Any
 
 from dockerfile_dlint.api import (
     Context,
@@ -95,18 +96,19 @@ class ReleaseRepositoriesGone(Rule):
         stage = ctx.stage(instruction)
         if stage is None:
             return
-        today = as_of(ctx.options)
         image = self._states.of(stage)
         if image is None:
             origin = first_from(stage)
-            image = _Image(_base_cause(stage_base(stage), today, origin.span.line))
+            image = _Image(_base_cause(stage_base(stage), as_of(ctx.options), origin.span.line))
             self._states.set(stage, image)
         if image.failed:
             return
         if instruction.keyword != "RUN":
             image.repointed |= _copies_repositories(instruction)
             return
-        written = _sources_causes(instruction, today)
+        written = _sources_causes(instruction, ctx.options)
+        if image.cause is None and not written:
+            return  # nothing read here can be gone (being repointed matters only with a cause)
         text = instruction.text.text + "".join(h.body.text for h in instruction.heredocs)
         if any(mark in text for mark in REPOINTED) and not written:
             image.repointed = True
@@ -146,13 +148,14 @@ def _base_cause(base: BaseImage | None, today: date, line: int) -> _Cause | None
     return _Cause(line, base.release, "FROM", image)
 
 
-def _sources_causes(instruction: Instruction, today: date) -> list[_Cause]:
+def _sources_causes(instruction: Instruction, options: Mapping[str, Any]) -> list[_Cause]:
     """Sources lines of archived releases that the RUN writes, with their lines."""
     texts = [instruction.text] + [heredoc.body for heredoc in instruction.heredocs]
     causes = []
     for text in texts:
         if "deb" not in text.text:
             continue
+        today = as_of(options)
         for match in SOURCES_LINE.finditer(text.text):
             host, suite = match.group(1).lower(), match.group(2)
             release = _archived_release(host, suite, today)

@@ -289,7 +289,32 @@ def invocation(
     (the script's own, see :func:`shell_variables`), a word with variables whose values are
     visible stands for the words it expands to, so that ``apt-get install $APT_OPTS`` shows
     the ``-y`` that ``ENV APT_OPTS="-y"`` holds. Each such word keeps the variable's span.
+
+    Without ``expand`` the reading depends on the command alone, and is kept (by the
+    command's identity, checked): rules ask it of the same commands many times, and the
+    language server's lints share the commands of unchanged scripts (see reuse.py).
     """
+    if expand is not None:
+        return _invocation(command, expand, shell)
+    cached = _PLAIN.get(id(command))
+    if cached is not None and cached[0] is command:
+        return cached[1]
+    read = _invocation(command, None, None)
+    if len(_PLAIN) >= _PLAIN_LIMIT:
+        _PLAIN.clear()
+    _PLAIN[id(command)] = (command, read)
+    return read
+
+
+_PLAIN: dict[int, tuple[SimpleCommand, Invocation | None]] = {}
+_PLAIN_LIMIT = 4096
+
+
+def _invocation(
+    command: SimpleCommand,
+    expand: Callable[[str], Expansion] | None,
+    shell: Mapping[str, str | None] | None,
+) -> Invocation | None:
     words = unwrap(command.words)
     if not words:
         return None

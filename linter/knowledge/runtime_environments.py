@@ -260,9 +260,12 @@ def virtualenvs(ctx: Context, stage: Stage) -> list[Virtualenv]:
     poetry_in_project = False
     for instruction, command in _runs(ctx, stage):
         words = [word.value for word in command.words]
-        if _program(command) == "poetry" and words[1:3] == ["config", "virtualenvs.in-project"]:
+        program = _program(command)
+        if program == "poetry" and words[1:3] == ["config", "virtualenvs.in-project"]:
             poetry_in_project = words[3:4] in (["true"], ["1"])
             continue
+        if not program.startswith(_VENV_MAKERS):
+            continue  # makes no virtualenv (see _created): no need of its environment
         state = ctx.state(instruction)
         environment = dict(state.env)
         for word in command.assignments:
@@ -281,6 +284,8 @@ def virtualenvs(ctx: Context, stage: Stage) -> list[Virtualenv]:
     return found
 
 
+# The programs _created knows to make a virtualenv, by the start of their names.
+_VENV_MAKERS = ("python", "virtualenv", "uv", "poetry", "pipenv")
 _VENV_VALUE_OPTIONS = frozenset({"--prompt", "-p", "--python", "--index-url", "--extra-index-url",
                                  "--seed-version", "--link-mode", "--cache-dir", "--directory",
                                  "--project", "--activators", "--creator", "--seeder",

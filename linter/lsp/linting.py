@@ -217,11 +217,11 @@ class Linter:
 def _signature(folder: Path) -> tuple[object, ...]:
     """Sizes, times and inodes of every file the configuration search would look at."""
     found: list[object] = []
-    for directory in (folder, *folder.parents):
+    for directory in map(str, (folder, *folder.parents)):
         for name in CONFIG_NAMES:
             try:
-                info = os.stat(directory / name)
+                info = os.stat(os.path.join(directory, name))
             except OSError:
                 continue
-            found.append((str(directory), name, info.st_mtime_ns, info.st_size, info.st_ino))
+            found.append((directory, name, info.st_mtime_ns, info.st_size, info.st_ino))
     return tuple(found)
