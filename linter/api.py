@@ -12,11 +12,13 @@ import enum
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from .accounts import ACCOUNT_PROGRAMS, Account, Group, accounts_created
 from .buildcontext import BuildContext
 from .commands import exec_form_command, shell_script, windows_base
 from .edits import Edit, Fix
 from .imagefiles import ImageFile, find_image_file
 from .images import ImageReference
+from .knowledge.image_users import red_hat_family
 from .model import CopySource, Model, Stage, State
 from .outputs import StageOutput, cache_targets, copies_into, stage_outputs
 from .patterns import LazyPattern, lazy
@@ -186,6 +188,7 @@ class Context:
         self._accounts_cache: dict[int, Accounts] = {}
         self._changes_cache: dict[int, list[Change]] = {}
         self._image_files: dict[tuple[int, str], ImageFile | None] = {}
+        self._made_cache: dict[int, list[tuple[SimpleCommand, Account | Group]]] = {}
 
     @property
     def path(self) -> str:
@@ -306,6 +309,27 @@ class Context:
         if stage.index not in self._accounts_cache:
             self._accounts_cache[stage.index] = lineage_accounts(self, stage)
         return self._accounts_cache[stage.index]
+
+    def accounts_made(self, run: Instruction) -> list[tuple[SimpleCommand, Account | Group]]:
+        """The accounts and groups the commands of a RUN create (``useradd``, ``adduser``,
+        ``groupadd``, ``addgroup``; see :mod:`dockerfile_dlint.accounts`), each with its
+        command, build arguments and ENV expanded as at the RUN."""
+        key = id(run)
+        found = self._made_cache.get(key)
+        if found is None:
+            found = []
+            red_hat: bool | None = None  # the base image's family, read when needed
+            for command in self.run_commands(run, unwrapped=True):
+                if command.program not in ACCOUNT_PROGRAMS:
+                    continue
+                if red_hat is None:
+                    stage = self.stage(run)
+                    red_hat = red_hat_family(stage.root.base_image if stage else None)
+                made = accounts_created(command, self.state(run).variables, red_hat)
+                if made is not None:
+                    found.append((command, made))
+            self._made_cache[key] = found
+        return found
 
     def home(self, instruction: Instruction) -> str | None:
         """HOME for ``instruction``: the resolved user's, else the model's guess

@@ -21,6 +21,7 @@ class BuildContext:
     def __init__(self, root: Path) -> None:
         self.root = root.resolve()
         self._root_text = str(self.root).rstrip("/")
+        self._texts: dict[str, str | None] = {}  # read once: a lint reads a file as it was
 
     def _path(self, relative: str) -> Path | None:
         return self._found(relative)[0]
@@ -75,6 +76,11 @@ class BuildContext:
     def read_text(self, relative: str) -> str | None:
         """The file's text (invalid UTF-8 replaced), or None when absent, unreadable or not a
         regular file (the open does not block on a named pipe, and a device is never read)."""
+        if relative not in self._texts:
+            self._texts[relative] = self._read_text(relative)
+        return self._texts[relative]
+
+    def _read_text(self, relative: str) -> str | None:
         path = self._path(relative)
         if path is None:
             return None

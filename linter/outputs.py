@@ -19,6 +19,7 @@ from .knowledge.tool_outputs import (
     ToolOutput,
     installs_node_packages,
     installs_python_packages,
+    may_output,
     tool_output,
 )
 from .model import CopySource, Stage
@@ -67,6 +68,8 @@ def stage_outputs(ctx: Context, stage: Stage) -> list[StageOutput]:
                 continue
             if command.program == "export":
                 env.update(_assignments(command.args))
+                continue
+            if not may_output(command.program or ""):
                 continue
             local = env.new_child(_assignments(command.assignments))
             recognised = tool_output(command, local, python_stage)

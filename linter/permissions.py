@@ -18,10 +18,9 @@ import posixpath
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from .accounts import ACCOUNT_PROGRAMS, Account, accounts_created, word_value
+from .accounts import ACCOUNT_PROGRAMS, Account, word_value
 from .commands import windows_base
-from .images import ImageReference
-from .knowledge.image_users import ROOT_HOME_MODE, red_hat_family
+from .knowledge.image_users import ROOT_HOME_MODE
 from .model import Stage
 from .records import NamedTuple
 from .syntax import Instruction
@@ -188,16 +187,14 @@ def _run_changes(ctx: Context, run: Instruction) -> list[Change]:
     changes: list[Change] = []
     state = ctx.state(run)
     variables = state.variables
-    red_hat: bool | None = None  # of the stage's base image, read at the first account made
+    accounts = {id(command): made for command, made in ctx.accounts_made(run)}
     for command in ctx.run_commands(run, unwrapped=True):
         program = command.program
         if program not in _CHANGING:
             continue
         where = f"line {command.span.line}: {program}"
         if program in ACCOUNT_PROGRAMS:
-            if red_hat is None:
-                red_hat = red_hat_family(_base_image(ctx, run))
-            made = accounts_created(command, variables, red_hat)
+            made = accounts.get(id(command))
             if isinstance(made, Account) and made.creates_home and made.home:
                 changes.append(Change(made.home, "path", made.name, made.group, None, False, where))
             continue
@@ -229,11 +226,6 @@ def _run_changes(ctx: Context, run: Instruction) -> list[Change]:
                 change = Change(path, scope, owner or None, group or None, None, False, where)
                 changes.append(change)
     return changes
-
-
-def _base_image(ctx: Context, instruction: Instruction) -> ImageReference | None:
-    stage = ctx.stage(instruction)
-    return stage.root.base_image if stage is not None else None
 
 
 def _mkdir_mode(values: list[str | None]) -> str | None:

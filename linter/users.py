@@ -14,8 +14,8 @@ from bisect import bisect_left
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from .accounts import Account, accounts_created
-from .knowledge.image_users import ImageUsers, image_users, red_hat_family
+from .accounts import Account
+from .knowledge.image_users import ImageUsers, image_users
 from .model import Stage, State
 from .records import NamedTuple
 from .syntax import Instruction
@@ -138,7 +138,6 @@ def lineage_accounts(ctx: Context, stage: Stage) -> Accounts:
     root = lineage[-1]
     image = root.base_image
     known = image_users(image) if image is not None else None
-    red_hat = red_hat_family(image)
 
     def made() -> list[tuple[int, Account]]:
         found = []
@@ -146,9 +145,7 @@ def lineage_accounts(ctx: Context, stage: Stage) -> Accounts:
             for run in member.instructions:
                 if run.keyword != "RUN":
                     continue
-                variables = ctx.state(run).variables
-                for command in ctx.run_commands(run, unwrapped=True):
-                    account = accounts_created(command, variables, red_hat)
+                for _, account in ctx.accounts_made(run):
                     if isinstance(account, Account):
                         found.append((run.index, account))
         return found

@@ -135,8 +135,11 @@ def _installed(ctx: Context, stage: Stage) -> frozenset[str]:
     """The packages the stage's apt-get/apk/yum/dnf commands install."""
     packages: set[str] = set()
     for instruction, command in _runs(ctx, stage):
+        plain = invocation(command)  # kept; the manager is the same once expanded
+        if plain is None or plain.manager == "pip":
+            continue
         read = invocation(command, partial(ctx.expand, instruction))
-        if read is not None and read.manager != "pip" and read.installs:
+        if read is not None and read.installs:
             packages.update(word.value.partition("=")[0] for word in read.arguments)
     return frozenset(packages)
 
@@ -243,8 +246,11 @@ def pip_trees(ctx: Context, stage: Stage) -> list[str]:
     is built on (``--prefix=/install``, later copied to ``/usr/local``)."""
     trees = []
     for instruction, command in _runs(ctx, stage):
+        plain = invocation(command)  # kept; the manager is the same once expanded
+        if plain is None or plain.manager != "pip":
+            continue
         read = invocation(command, partial(ctx.expand, instruction))
-        if read is None or read.manager != "pip" or not read.installs:
+        if read is None or not read.installs:
             continue
         workdir = ctx.state(instruction).workdir or "/"
         for value in read.option_values("--prefix", "--target", "-t", "--root"):

@@ -170,25 +170,32 @@ def _tool(words: list[str], env: Mapping[str, str], python_stage: bool | None) -
     return None
 
 
+def may_output(program: str) -> bool:
+    """Whether :func:`tool_output` can find output for a command running ``program`` (the
+    name without its directory): a quick test before reading the command."""
+    return program.startswith(("python", "pip")) or program in _OUTPUT_PROGRAMS
+
+
+_OUTPUT_PROGRAMS = _NODE_RUNNERS | {"npm", "playwright", "prisma", "virtualenv", "uv"}
+
+
 def installs_python_packages(command: SimpleCommand) -> bool:
     """``pip install`` in any spelling (``pip3``, ``python -m pip``, ``/venv/bin/pip``)."""
-    words = [word.value for word in command.words]
-    if not words:
+    program = command.program
+    if not program or not program.startswith(("python", "pip")):
         return False
-    program = posixpath.basename(words[0])
+    words = [word.value for word in command.words]
     if _PYTHON.fullmatch(program) and words[1:3] == ["-m", "pip"]:
         return "install" in words[3:]
     return bool(_PIP.fullmatch(program)) and "install" in words[1:]
 
 
 def installs_node_packages(command: SimpleCommand) -> bool:
-    words = [word.value for word in command.words]
-    if not words:
+    program = command.program
+    if program not in ("npm", "yarn", "pnpm", "bun"):
         return False
-    program = posixpath.basename(words[0])
-    return program in ("npm", "yarn", "pnpm", "bun") and (
-        len(words) == 1 or words[1] in ("install", "i", "ci", "add")
-    )
+    words = [word.value for word in command.words]
+    return len(words) == 1 or words[1] in ("install", "i", "ci", "add")
 
 
 def _pip(args: list[str], env: Mapping[str, str]) -> ToolOutput | None:
