@@ -7,10 +7,11 @@
   text and answers with ``publishDiagnostics``; the time between the two, as the client sees
   it (the client runs in this process and reads the server's output in a thread), median and
   minimum of ``--changes`` round trips on ``bench/data/multistage.Dockerfile`` (100 lines,
-  four stages). Three kinds of edit: a line that is no shell script (ShellCheck's findings
-  are all remembered), a ``RUN`` line (ShellCheck checks that script again: one process), and
-  the first with ShellCheck off. The debounce is left out; one row shows the default 100 ms
-  with it.
+  four stages). Edits of a line that is no shell script (ShellCheck's findings are all
+  remembered) and of a ``RUN`` line, with ShellCheck on and off. ShellCheck checks an edited
+  script again (a process of its own): the server publishes dlint's findings first and all of
+  them when ShellCheck is done, and both times are shown. The debounce is left out; one row
+  shows the default 100 ms with it.
 - **Cold** ``dlint check`` on the same file: process start to exit, with and without
   ShellCheck, beside the interpreter's own start (``python -c pass``), as ``run.py latency``.
 - **Memory**: the server's resident set after it has published diagnostics for 50 open
@@ -83,17 +84,21 @@ def server(python: str, env: dict[str, str], work: Path, *options: str) -> LspCl
 
 
 def round_trips(
-    client: LspClient, uri: str, texts: Callable[[int], str], count: int
-) -> list[float]:
-    """Seconds from each didChange to the diagnostics of that version."""
-    times = []
+    client: LspClient, uri: str, texts: Callable[[int], str], count: int, publishes: int = 1
+) -> tuple[list[float], list[float]]:
+    """Seconds from each didChange to the first diagnostics of that version, and to the last
+    of its ``publishes`` (dlint's findings, then with ShellCheck's for a new script)."""
+    first, last = [], []
     for version in range(2, count + 2):
         text = texts(version)
         began = time.perf_counter()
         client.change(uri, version, text)
-        client.diagnostics(uri, version)
-        times.append(time.perf_counter() - began)
-    return times
+        client.first_diagnostics(uri, version)
+        first.append(time.perf_counter() - began)
+        for _ in range(publishes - 1):
+            client.first_diagnostics(uri, version)
+        last.append(time.perf_counter() - began)
+    return first, last
 
 
 def report(label: str, times: list[float], target: bool = True) -> None:
@@ -115,19 +120,26 @@ def warm(python: str, env: dict[str, str], work: Path, dockerfile: Path, count: 
     def edit_in_run(version: int) -> str:  # a word typed in a RUN line
         return original.replace("npm run build", f"npm run build{version}")
 
+    # (label, label of the second publish, server options, edit, publishes per edit): an
+    # edit in a RUN gives ShellCheck a script it has not seen, so dlint's findings come first
+    # and ShellCheck's follow (server.py); elsewhere every script's findings are remembered.
     kinds = [
-        ("ShellCheck on, edit outside RUN", (), edit_outside, count),
-        ("ShellCheck on, edit in a RUN", (), edit_in_run, count),
-        ("ShellCheck off, edit outside RUN", ("--shellcheck", "off"), edit_outside, count),
+        ("ShellCheck on, edit outside RUN", None, (), edit_outside, 1),
+        ("ShellCheck on, edit in a RUN", "  ... with ShellCheck's findings", (), edit_in_run, 2),
+        ("ShellCheck off, edit outside RUN", None, ("--shellcheck", "off"), edit_outside, 1),
+        ("ShellCheck off, edit in a RUN", None, ("--shellcheck", "off"), edit_in_run, 1),
     ]
-    for label, options, texts, runs in kinds:
+    for label, second, options, texts, publishes in kinds:
         client = server(python, env, work, "--debounce", "0", *options)
         try:
             client.open(uri, original)
             client.diagnostics(uri, 1)
-            round_trips(client, uri, texts, 5)  # warm-up, not counted
-            later = [texts(version + 10) for version in range(runs + 2)]  # texts not seen yet
-            report(label, round_trips(client, uri, later.__getitem__, runs))
+            round_trips(client, uri, texts, 5, publishes)  # warm-up, not counted
+            later = [texts(version + 10) for version in range(count + 2)]  # not seen yet
+            first, last = round_trips(client, uri, later.__getitem__, count, publishes)
+            report(label, first)
+            if second is not None:
+                report(second, last, target=False)
         finally:
             client.shutdown()
             client.kill()
@@ -135,7 +147,7 @@ def warm(python: str, env: dict[str, str], work: Path, dockerfile: Path, count: 
     try:
         client.open(uri, original)
         client.diagnostics(uri, 1)
-        with_debounce = round_trips(client, uri, edit_outside, 20)
+        with_debounce, _ = round_trips(client, uri, edit_outside, 20)
         report("ShellCheck on, outside RUN, debounce 100 ms", with_debounce, target=False)
     finally:
         client.shutdown()

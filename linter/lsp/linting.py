@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import os
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -116,16 +117,25 @@ class Linter:
         self.reuse = Reuse()
         self._settings: dict[Path, tuple[tuple[object, ...], FileSettings | str]] = {}
 
-    def lint(self, path: Path | None, text: str) -> Linted:
+    def lint(
+        self, path: Path | None, text: str, early: Callable[[Linted], None] | None = None
+    ) -> Linted:
         """Lint ``text``, the content of the file at ``path`` (None: not saved anywhere).
-        Never raises: a failure is the lint's ``problem``, and is logged."""
+        Never raises: a failure is the lint's ``problem``, and is logged.
+
+        With ``early``: when ShellCheck has scripts to check that it has not seen before (a
+        RUN just typed in), ``early`` first gets the lint without their ShellCheck findings,
+        everything else complete, so that dlint's own findings need not wait for the
+        ShellCheck process; the lint returned has them all."""
         try:
-            return self._lint(path, text)
+            return self._lint(path, text, early)
         except Exception as error:
             logger.exception("dlint failed on %s", path or UNSAVED_NAME)
             return Linted(text, (), f"dlint failed on this file: {type(error).__name__}: {error}")
 
-    def _lint(self, path: Path | None, text: str) -> Linted:
+    def _lint(
+        self, path: Path | None, text: str, early: Callable[[Linted], None] | None = None
+    ) -> Linted:
         folder = path.parent if path is not None else Path.cwd()
         settings = self.settings_for(folder)
         if isinstance(settings, str):
@@ -138,32 +148,34 @@ class Linter:
             settings.selection,
         )
         notes = list(settings.warnings)
-        result = self._lint_bytes(text.encode("utf-8", errors="replace"), target, notes)
-        notes.extend(result.internal_errors)
-        problem = None
-        if result.internal_errors:
-            more = len(result.internal_errors) - 1
-            problem = f"dlint failed on this file: {result.internal_errors[0]}"
-            problem += f" (and {more} more: see the server's log)" if more else ""
-        pragmas = result.pragmas
-        return Linted(
-            text,
-            tuple(result.findings),
-            problem,
-            tuple(notes),
-            pragmas.starts if pragmas else (),
-            pragmas.ends if pragmas else (),
-            target,
-        )
+        first = None
+        if early is not None:
 
-    def _lint_bytes(self, data: bytes, target: Target, notes: list[str]) -> FileResult:
-        """The engine's lint, with ShellCheck's findings added as ``check`` adds them."""
+            def first(result: FileResult) -> None:
+                early(_linted(text, target, result, list(notes)))
+
+        result = self._lint_bytes(text.encode("utf-8", errors="replace"), target, notes, first)
+        return _linted(text, target, result, notes)
+
+    def _lint_bytes(
+        self,
+        data: bytes,
+        target: Target,
+        notes: list[str],
+        early: Callable[[FileResult], None] | None = None,
+    ) -> FileResult:
+        """The engine's lint, with ShellCheck's findings added as ``check`` adds them (and
+        first without those ShellCheck is still looking for, to ``early``)."""
         display, context, selection = target
         if self.shellcheck is None or not selection.shellcheck:
             return lint_bytes(data, display, selection, context, reuse=self.reuse)
         batch = self.shellcheck.batch()
         try:
             result = lint_bytes(data, display, selection, context, batch.start, self.reuse)
+            if early is not None and batch.checking:
+                known = result.replace(findings=list(result.findings))
+                add_shellcheck(known, batch.remembered(), selection)
+                early(known)
             found = batch.finish(notes)
         finally:
             batch.close()
@@ -212,6 +224,26 @@ class Linter:
         selection = selection.replace(shellcheck=wants_shellcheck)
         exclusions = Exclusions.of([(settings.exclude, settings.root or folder)])
         return FileSettings(selection, exclusions, settings.warnings)
+
+
+def _linted(text: str, target: Target, result: FileResult, notes: list[str]) -> Linted:
+    """The engine's result for a document, with what the user must hear of beyond it."""
+    notes = notes + result.internal_errors
+    problem = None
+    if result.internal_errors:
+        more = len(result.internal_errors) - 1
+        problem = f"dlint failed on this file: {result.internal_errors[0]}"
+        problem += f" (and {more} more: see the server's log)" if more else ""
+    pragmas = result.pragmas
+    return Linted(
+        text,
+        tuple(result.findings),
+        problem,
+        tuple(notes),
+        pragmas.starts if pragmas else (),
+        pragmas.ends if pragmas else (),
+        target,
+    )
 
 
 def _signature(folder: Path) -> tuple[object, ...]:

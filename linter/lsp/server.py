@@ -7,6 +7,11 @@ published. Lints run in one worker thread (see :mod:`.worker`), so a slow lint n
 server from reading what the editor sends. A hover or a code action waits for the lint of the
 text the editor has, so that ranges and fixes always match the text.
 
+dlint's own findings do not wait for ShellCheck: when a lint gives ShellCheck scripts it has
+not seen (a process of its own, some milliseconds even for one line), the findings known so
+far are published at once (ShellCheck's for unchanged scripts included), then all of them when
+ShellCheck is done, both for the same version.
+
 Failures are contained: the engine's crash on a file is that file's one diagnostic and a line
 in the log (see :meth:`.linting.Linter.lint`); a bad message from the editor is logged by pygls
 and the server reads on.
@@ -17,7 +22,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from threading import Event
+from typing import BinaryIO
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
@@ -28,6 +36,7 @@ from .. import __version__
 from ..files import is_dockerfile_name
 from .features import FIX_ALL_KIND, Placed, wants
 from .linting import CONFIG_NAMES, Linted, Linter, LintOptions
+from .stdio import serve_stdio
 from .worker import LintThread
 
 logger = logging.getLogger("dlint.lsp")
@@ -56,14 +65,30 @@ def file_path(uri: str) -> Path | None:
     return Path(path) if path is not None else None
 
 
-def lint_and_place(linter: Linter, path: Path | None, text: str, encoding: str) -> Placed:
-    """The worker's job: lint, and the findings' ranges in the client's units."""
-    linted = linter.lint(path, text)
-    try:
-        return Placed(linted, encoding)
-    except Exception as error:
-        logger.exception("dlint failed to place the findings on %s", path)
-        return Placed(Linted(text, (), f"dlint failed on this file: {error}"), encoding)
+def lint_and_place(
+    linter: Linter,
+    path: Path | None,
+    text: str,
+    encoding: str,
+    early: Callable[[Placed], None] | None = None,
+) -> Placed:
+    """The worker's job: lint, and the findings' ranges in the client's units; ``early``
+    gets the findings known before ShellCheck is done (see :meth:`Linter.lint`)."""
+
+    def place(linted: Linted) -> Placed:
+        try:
+            return Placed(linted, encoding)
+        except Exception as error:
+            logger.exception("dlint failed to place the findings on %s", path)
+            return Placed(Linted(text, (), f"dlint failed on this file: {error}"), encoding)
+
+    first = None
+    if early is not None:
+
+        def first(linted: Linted) -> None:
+            early(place(linted))
+
+    return place(linter.lint(path, text, first))
 
 
 class DlintServer(LanguageServer):
@@ -82,6 +107,16 @@ class DlintServer(LanguageServer):
         self.notes: dict[str, tuple[str, ...]] = {}
         self.shut_down = False
         _register(self)
+
+    def start_io(self, stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> None:
+        """pygls's ``start_io`` on standard input and output, read by the event loop (see
+        :mod:`.stdio`)."""
+        self._stop_event = stop = Event()  # what pygls's shutdown sets
+        try:
+            pool, on_error = self.thread_pool, self.report_server_error
+            serve_stdio(stop, self.protocol, pool, on_error, stdin, stdout)
+        finally:
+            self.shutdown()  # type: ignore[no-untyped-call]  # pygls's, as its start_io ends
 
     @property
     def encoding(self) -> str:
@@ -113,12 +148,31 @@ class DlintServer(LanguageServer):
         self.waiting.discard(uri)
         document = self.document(uri)
         version, text = document.version, document.source
-        job = self.worker.submit(lint_and_place, self.linter, file_path(uri), text, self.encoding)
+        loop = asyncio.get_running_loop()
+        this = asyncio.current_task()
+
+        def early(placed: Placed) -> None:  # in the lint thread
+            loop.call_soon_threadsafe(self._publish_early, uri, version, this, placed)
+
+        path = file_path(uri)
+        job = self.worker.submit(lint_and_place, self.linter, path, text, self.encoding, early)
         placed = await asyncio.wrap_future(job)
         if uri not in self.tracked:
             return
         self.published[uri] = (version, placed)
         self._log_notes(uri, placed.linted)
+        self._publish(uri, version, placed)
+
+    def _publish_early(
+        self, uri: str, version: int | None, task: asyncio.Task[None] | None, placed: Placed
+    ) -> None:
+        """dlint's findings while ShellCheck checks new scripts: published unless newer text
+        came meanwhile (its lint replaced this one); hovers and code actions still wait for
+        the whole lint."""
+        if uri in self.tracked and task is not None and self.pending.get(uri) is task:
+            self._publish(uri, version, placed)
+
+    def _publish(self, uri: str, version: int | None, placed: Placed) -> None:
         params = types.PublishDiagnosticsParams(uri, placed.diagnostics(), version)
         self.text_document_publish_diagnostics(params)
 

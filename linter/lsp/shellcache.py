@@ -96,13 +96,26 @@ class Batch:
                     self.cache.put(self.keys[index], Remembered(moved, reasons.get(index)))
         if self.error is not None:
             notes.append(f"ShellCheck skipped: {self.error}")
+        return self._results(notes)
+
+    @property
+    def checking(self) -> bool:
+        """Whether ShellCheck is checking scripts it had not seen (see :meth:`remembered`)."""
+        return self.run is not None
+
+    def remembered(self) -> list[list[ShellFinding]]:
+        """The findings per script known before ShellCheck is done: the remembered scripts'
+        (the others have none yet)."""
+        return self._results(None)
+
+    def _results(self, notes: list[str] | None) -> list[list[ShellFinding]]:
         results: list[list[ShellFinding]] = []
         for body, key in zip(self.bodies, self.keys, strict=True):
             remembered = self.cache.get(key)
-            if remembered is None:  # ShellCheck could not run
+            if remembered is None:  # not checked yet, or ShellCheck could not run
                 results.append([])
                 continue
-            if remembered.skipped:
+            if remembered.skipped and notes is not None:
                 notes.append(
                     f"ShellCheck skipped the RUN at line {body.line}: {remembered.skipped}"
                 )

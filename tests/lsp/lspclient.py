@@ -192,13 +192,44 @@ class LspClient:
     def diagnostics(
         self, uri: str, version: int | None = None, timeout: float = DEFAULT_TIMEOUT
     ) -> list[dict[str, Any]]:
-        """The next diagnostics published for ``uri`` (of ``version``, when given)."""
+        """The diagnostics published for ``uri`` (of ``version``, when given) once the server
+        is done with that text.
+
+        The server may publish twice for one text: its own findings at once, then with
+        ShellCheck's for scripts it had not seen. So after the first publish, a code action
+        is asked for (the server answers it only once the lint of the current text is over,
+        after its last publish), and the last publish of that version is the answer; every
+        one of them is taken off the list of notifications.
+        """
 
         def wanted(message: Message) -> bool:
             if message["method"] != "textDocument/publishDiagnostics":
                 return False
             params = message["params"]
             return params["uri"] == uri and (version is None or params.get("version") == version)
+
+        latest = self.wait_for(wanted, timeout)
+        version = latest["params"].get("version")
+        nowhere = {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}}
+        self.code_actions(uri, nowhere)
+        for message in [message for message in self.notifications if wanted(message)]:
+            self.notifications.remove(message)
+            latest = message
+        found: list[dict[str, Any]] = latest["params"]["diagnostics"]
+        return found
+
+    def first_diagnostics(
+        self, uri: str, version: int, timeout: float = DEFAULT_TIMEOUT
+    ) -> list[dict[str, Any]]:
+        """The first diagnostics published for ``uri`` at ``version``, taken off the list."""
+
+        def wanted(message: Message) -> bool:
+            params = message["params"]
+            return (
+                message["method"] == "textDocument/publishDiagnostics"
+                and params["uri"] == uri
+                and params.get("version") == version
+            )
 
         found: list[dict[str, Any]] = self.wait_for(wanted, timeout)["params"]["diagnostics"]
         return found

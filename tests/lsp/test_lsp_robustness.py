@@ -3,6 +3,8 @@ session, and the command's errors."""
 
 from __future__ import annotations
 
+import json
+import re
 import subprocess
 import sys
 import time
@@ -155,6 +157,59 @@ def test_end_of_input_stops_the_server(tmp_path: Path) -> None:
         timeout=SERVER_START_SECONDS,
     )
     assert done.returncode == 1 and done.stdout == b""
+
+
+def _framed(*messages: dict[str, object]) -> bytes:
+    data = b""
+    for message in messages:
+        body = json.dumps(message).encode()
+        data += b"Content-Length: %d\r\n\r\n" % len(body) + body
+    return data
+
+
+def test_messages_are_read_from_a_file_as_from_a_pipe(tmp_path: Path) -> None:
+    """Editors give the server a pipe, which the event loop reads; standard input that is a
+    file cannot be watched so, and is read as pygls reads it: the same answers."""
+    uri = uri_of(tmp_path / "Dockerfile")
+    document = {"uri": uri, "languageId": "dockerfile", "version": 1, "text": "FROM debian\n"}
+    session = _framed(
+        {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}},
+        {"jsonrpc": "2.0", "method": "initialized", "params": {}},
+        {"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": document}},
+        {"jsonrpc": "2.0", "id": 2, "method": "shutdown", "params": None},
+        {"jsonrpc": "2.0", "method": "exit", "params": None},
+    )  # fmt: skip
+    messages = tmp_path / "messages"
+    messages.write_bytes(session)
+    answers = {}
+    for kind in ("file", "pipe"):
+        with messages.open("rb") as source:
+            done = subprocess.run(
+                [*DLINT, "lsp", "--shellcheck", "off"],
+                stdin=source if kind == "file" else None,
+                input=None if kind == "file" else session,
+                capture_output=True,
+                timeout=SERVER_START_SECONDS,
+            )
+        assert done.returncode == 0, done.stderr.decode()  # exit after shutdown: 0
+        bodies = [json.loads(body) for body in re.split(rb"Content-Length: \d+\r\n.*?\r\n\r\n",
+                  done.stdout, flags=re.S)[1:]]  # fmt: skip
+        answers[kind] = {body["id"]: sorted(body) for body in bodies if "id" in body}
+    assert answers["file"] == answers["pipe"] == {1: ["id", "jsonrpc", "result"],
+                                                  2: ["id", "jsonrpc", "result"]}  # fmt: skip
+
+
+def test_a_message_cut_short_by_the_end_of_input(tmp_path: Path) -> None:
+    """The part read is not JSON (said, as any bad message), then the input is over: the
+    server ends, with 1 (no shutdown was asked for)."""
+    done = subprocess.run(
+        [*DLINT, "lsp"],
+        input=b'Content-Length: 100\r\n\r\n{"jsonrpc": "2.0", "id": 1',
+        capture_output=True,
+        timeout=SERVER_START_SECONDS,
+    )
+    assert done.returncode == 1
+    assert b"JSONDecodeError" in done.stderr and b'"result"' not in done.stdout
 
 
 BLOCK_PYGLS = """\

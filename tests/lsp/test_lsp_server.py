@@ -89,6 +89,30 @@ def test_shellcheck_findings_have_their_own_lines_and_move_with_the_script(
     assert ("SC2086", 4, 12, 4, 14) in second
 
 
+def test_dlint_findings_do_not_wait_for_shellcheck_on_new_scripts(
+    start: Start, tmp_path: Path
+) -> None:
+    """A script ShellCheck has not seen is checked by a process of its own (milliseconds):
+    dlint's findings are published first, then all of them; a script seen before is not
+    checked again, and its ShellCheck findings come with the first publish."""
+    text = "FROM debian:12\nENV A=1\nRUN cd /tmp && echo $1\n"
+    path = write(tmp_path / "Dockerfile", text)
+    client = start("--debounce", "0")
+    uri = uri_of(path)
+    client.open(uri, text)
+    first = codes(client.first_diagnostics(uri, 1))
+    final = codes(client.diagnostics(uri, 1))
+    assert first == ["DL3003"] and final == sorted(["DL3003", "SC2086"])
+    assert final == sorted(code for code, *_ in cli_findings(path))
+    client.change(uri, 2, text.replace("A=1", "A=2"))  # the script is the same: one publish
+    assert codes(client.first_diagnostics(uri, 2)) == final
+    client.change(uri, 3, text.replace("echo $1", "echo $2"))  # a new script: two
+    assert codes(client.first_diagnostics(uri, 3)) == ["DL3003"]
+    assert codes(client.diagnostics(uri, 3)) == final
+    client.pump(0.3)
+    assert [params["version"] for params in client.published(uri)] == []
+
+
 def test_changes_are_linted_latest_text_wins(start: Start, tmp_path: Path) -> None:
     client = start("--debounce", "300")
     uri = uri_of(tmp_path / "Dockerfile")
