@@ -189,6 +189,7 @@ class Context:
         self._changes_cache: dict[int, list[Change]] = {}
         self._image_files: dict[tuple[int, str], ImageFile | None] = {}
         self._made_cache: dict[int, list[tuple[SimpleCommand, Account | Group]]] = {}
+        self._expanded: dict[tuple[int, str], Expansion] = {}  # rules expand the same words
 
     @property
     def path(self) -> str:
@@ -236,7 +237,12 @@ class Context:
 
     def expand(self, instruction: Instruction, text: str) -> Expansion:
         """``text`` with the variables Docker would expand at ``instruction``."""
-        return expand(text, self.state(instruction).variables, self.dockerfile.escape)
+        key = (id(instruction), text)
+        found = self._expanded.get(key)
+        if found is None:
+            variables = self.state(instruction).variables
+            found = self._expanded[key] = expand(text, variables, self.dockerfile.escape)
+        return found
 
     def shell(self, instruction: Instruction) -> ShellScript | None:
         """The shell commands of a shell-form RUN, CMD or ENTRYPOINT, or of the ``-c`` script

@@ -49,6 +49,11 @@ class CheckDirective(NamedTuple):
     problems: tuple[Problem, ...] = ()
     span: Span | None = None
 
+    @property
+    def changes_nothing(self) -> bool:
+        """Whether no rule is turned off or on (no directive, or only ``error=``)."""
+        return not (self.skip or self.skip_all or self.experimental or self.experimental_all)
+
     def skips(self, rule: type[Rule]) -> bool:
         """Whether the directive turns ``rule`` off (a BuildKit check that is not
         experimental, named in ``skip`` or covered by ``skip=all``)."""

@@ -12,7 +12,7 @@ import os
 import re
 import stat
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -249,8 +249,10 @@ def _lint_source(
         bodies = shellcheck_bodies(ctx)
         if on_shell_bodies is not None:
             on_shell_bodies(bodies)
-    chosen = [rule for rule in selection.rules if not check.skips(rule)]
-    chosen += [rule for rule in selection.experimental if check.enables(rule)]
+    chosen: Sequence[type[Rule]] = selection.rules
+    if not check.changes_nothing:
+        chosen = [rule for rule in selection.rules if not check.skips(rule)]
+        chosen += [rule for rule in selection.experimental if check.enables(rule)]
     rules = [rule_class() for rule_class in chosen]
     raw, errors = _run_rules(rules, ctx)
     pragmas = read_pragmas(dockerfile)
