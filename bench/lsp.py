@@ -12,6 +12,9 @@
   script again (a process of its own): the server publishes dlint's findings first and all of
   them when ShellCheck is done, and both times are shown. The debounce is left out; one row
   shows the default 100 ms with it.
+- **The lint alone**, in a process of its own: ``Linter.lint`` (what the server's lint thread
+  calls) on the same ``ENV`` edits, one right after the other, and after a 1 ms pause as in
+  an editor (a lint always follows a wait): the round trip less this is the server's part.
 - **Cold** ``dlint check`` on the same file: process start to exit, with and without
   ShellCheck, beside the interpreter's own start (``python -c pass``), as ``run.py latency``.
 - **Memory**: the server's resident set after it has published diagnostics for 50 open
@@ -66,6 +69,9 @@ def main() -> int:
         )
         print(f"{'':44} {'min':>7} {'median':>7}  (ms, didChange -> publishDiagnostics)")
         warm(python, env, work, dockerfile, args.changes)
+        print(f"\nthe lint alone, in process ({IN_PROCESS_LINTS} lints of the ENV edit)")
+        print(f"{'':44} {'min':>7} {'median':>7}  (ms, Linter.lint)")
+        in_process(python, env, work, dockerfile)
         print(f"\ndlint check, cold, same file, {args.cold_runs} runs")
         print(f"{'':44} {'min':>7} {'median':>7}  (ms, process start to exit)")
         cold(python, env, work, dockerfile, args.cold_runs)
@@ -152,6 +158,48 @@ def warm(python: str, env: dict[str, str], work: Path, dockerfile: Path, count: 
     finally:
         client.shutdown()
         client.kill()
+
+
+# The server's lint without the server: ``Linter.lint`` as the lint thread calls it, on the
+# same edits, one right after the other and after a short pause (as in an editor, where a
+# lint always follows a wait for the next keystroke).
+IN_PROCESS_LINTS = 300
+IN_PROCESS = """
+import statistics, sys, time
+from pathlib import Path
+from dockerfile_dlint.lsp.linting import Linter, LintOptions
+
+path, shellcheck, count = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+original = path.read_text()
+linter = Linter(LintOptions(shellcheck=shellcheck))
+edits = iter(range(10**9))
+def lint(pause):
+    text = original.replace("    PORT=8080", f"    PORT={8080 + next(edits)}")
+    if pause:
+        time.sleep(pause)
+    began = time.perf_counter()
+    linter.lint(path, text)
+    return time.perf_counter() - began
+for _ in range(30):
+    lint(0)
+for pause in (0, 0.001):
+    times = [lint(pause) for _ in range(count)]
+    print(f"{1000 * min(times):.3f} {1000 * statistics.median(times):.3f}")
+"""
+
+
+def in_process(python: str, env: dict[str, str], work: Path, dockerfile: Path) -> None:
+    for shellcheck in ("on", "off"):
+        command = [python, "-c", IN_PROCESS, str(dockerfile), shellcheck, str(IN_PROCESS_LINTS)]
+        done = subprocess.run(command, cwd=work, env=env, capture_output=True, text=True)
+        if done.returncode != 0:
+            print(f"the in-process lint failed: {done.stderr.strip()}")
+            return
+        rows = [line.split() for line in done.stdout.splitlines()]
+        labels = ("one after the other", "after a 1 ms pause")
+        for label, (low, middle) in zip(labels, rows, strict=True):
+            row = f"ShellCheck {shellcheck}, {label}"
+            print(f"{row:44} {float(low):7.1f} {float(middle):7.1f}")
 
 
 def cold(python: str, env: dict[str, str], work: Path, dockerfile: Path, runs: int) -> None:

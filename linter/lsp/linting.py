@@ -126,7 +126,9 @@ class Linter:
         With ``early``: when ShellCheck has scripts to check that it has not seen before (a
         RUN just typed in), ``early`` first gets the lint without their ShellCheck findings,
         everything else complete, so that dlint's own findings need not wait for the
-        ShellCheck process; the lint returned has them all."""
+        ShellCheck process; the lint returned has them all. ShellCheck then starts when
+        ``early`` returns (once those findings are sent): its process start and its work
+        do not slow dlint's lint down on a machine of few CPUs."""
         try:
             return self._lint(path, text, early)
         except Exception as error:
@@ -171,11 +173,13 @@ class Linter:
             return lint_bytes(data, display, selection, context, reuse=self.reuse)
         batch = self.shellcheck.batch()
         try:
-            result = lint_bytes(data, display, selection, context, batch.start, self.reuse)
+            hook = batch.start if early is None else batch.prepare
+            result = lint_bytes(data, display, selection, context, hook, self.reuse)
             if early is not None and batch.checking:
                 known = result.replace(findings=list(result.findings))
                 add_shellcheck(known, batch.remembered(), selection)
                 early(known)
+                batch.start_missing()
             found = batch.finish(notes)
         finally:
             batch.close()

@@ -42,6 +42,9 @@ from .worker import LintThread
 logger = logging.getLogger("dlint.lsp")
 
 LANGUAGE_IDS = frozenset({"dockerfile", "containerfile"})
+# How long the lint thread waits for dlint's findings to be sent before starting ShellCheck
+# (the event loop sends them at once; this only bounds a loop that is stuck or gone).
+EARLY_WAIT_SECONDS = 1.0
 # Lints that a hover or code action waits through before answering from the latest one (the
 # text keeps changing under it: answer rather than wait for the typing to stop).
 MAX_WAITS = 3
@@ -151,8 +154,13 @@ class DlintServer(LanguageServer):
         loop = asyncio.get_running_loop()
         this = asyncio.current_task()
 
-        def early(placed: Placed) -> None:  # in the lint thread
-            loop.call_soon_threadsafe(self._publish_early, uri, version, this, placed)
+        def early(placed: Placed) -> None:  # in the lint thread: back once they are sent
+            sent = Event()
+            try:
+                loop.call_soon_threadsafe(self._publish_early, uri, version, this, placed, sent)
+            except RuntimeError:  # the loop is closed: the server is going away
+                return
+            sent.wait(EARLY_WAIT_SECONDS)
 
         path = file_path(uri)
         job = self.worker.submit(lint_and_place, self.linter, path, text, self.encoding, early)
@@ -164,13 +172,21 @@ class DlintServer(LanguageServer):
         self._publish(uri, version, placed)
 
     def _publish_early(
-        self, uri: str, version: int | None, task: asyncio.Task[None] | None, placed: Placed
+        self,
+        uri: str,
+        version: int | None,
+        task: asyncio.Task[None] | None,
+        placed: Placed,
+        sent: Event,
     ) -> None:
-        """dlint's findings while ShellCheck checks new scripts: published unless newer text
-        came meanwhile (its lint replaced this one); hovers and code actions still wait for
-        the whole lint."""
-        if uri in self.tracked and task is not None and self.pending.get(uri) is task:
-            self._publish(uri, version, placed)
+        """dlint's findings before ShellCheck checks new scripts: published unless newer
+        text came meanwhile (its lint replaced this one); hovers and code actions still wait
+        for the whole lint. ``sent`` lets the lint thread go on (and start ShellCheck)."""
+        try:
+            if uri in self.tracked and task is not None and self.pending.get(uri) is task:
+                self._publish(uri, version, placed)
+        finally:
+            sent.set()
 
     def _publish(self, uri: str, version: int | None, placed: Placed) -> None:
         params = types.PublishDiagnosticsParams(uri, placed.diagnostics(), version)

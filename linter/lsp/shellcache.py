@@ -70,11 +70,21 @@ class Batch:
 
     def start(self, bodies: list[ShellBody]) -> None:
         """The engine's hook (``on_shell_bodies``): start ShellCheck on the new scripts."""
+        self.prepare(bodies)
+        self.start_missing()
+
+    def prepare(self, bodies: list[ShellBody]) -> None:
+        """The engine's hook when ShellCheck is to start later: the scripts, and which of
+        them are new (see :meth:`start_missing`)."""
         self.bodies = bodies
         self.keys = [_key(body) for body in bodies]
         self.missing = [i for i, key in enumerate(self.keys) if self.cache.get(key) is None]
-        if not self.missing:
+
+    def start_missing(self) -> None:
+        """Start ShellCheck on the scripts not remembered, if any (once)."""
+        if not self.missing or self.run is not None or self.error is not None:
             return
+        bodies = self.bodies
         try:
             self.run = ShellCheckRun([bodies[i] for i in self.missing], self.cache.binary)
         except ShellCheckError as error:  # said by finish
@@ -100,8 +110,9 @@ class Batch:
 
     @property
     def checking(self) -> bool:
-        """Whether ShellCheck is checking scripts it had not seen (see :meth:`remembered`)."""
-        return self.run is not None
+        """Whether ShellCheck has scripts to check that it had not seen (see
+        :meth:`remembered`)."""
+        return bool(self.missing)
 
     def remembered(self) -> list[list[ShellFinding]]:
         """The findings per script known before ShellCheck is done: the remembered scripts'
