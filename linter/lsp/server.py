@@ -9,8 +9,9 @@ text the editor has, so that ranges and fixes always match the text.
 
 dlint's own findings do not wait for ShellCheck: when a lint gives ShellCheck scripts it has
 not seen (a process of its own, some milliseconds even for one line), the findings known so
-far are published at once (ShellCheck's for unchanged scripts included), then all of them when
-ShellCheck is done, both for the same version.
+far are published at once (ShellCheck's for unchanged scripts included); ShellCheck starts
+once they are sent, and all the findings are published again when it is done, both times for
+the same version.
 
 Failures are contained: the engine's crash on a file is that file's one diagnostic and a line
 in the log (see :meth:`.linting.Linter.lint`); a bad message from the editor is logged by pygls
