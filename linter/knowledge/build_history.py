@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Generic, TypeVar
 
 from dockerfile_dlint.api import Context, Instruction, SimpleCommand, Stage
-from dockerfile_dlint.knowledge.package_managers import Invocation, invocation, invocations
+from dockerfile_dlint.knowledge.package_managers import Invocation, invocation
 
 __all__ = ["StageStates", "first_from", "invocation_of", "ordered_commands", "program"]
 
@@ -60,10 +60,9 @@ def first_from(stage: Stage) -> Instruction:
     return stage.root.from_instruction
 
 
-# The last RUNs' commands, sorted, and what each runs, kept for the several DB rules that ask
-# of the same RUN (keyed by identity, checked: the objects live as long as the Context).
+# The last RUNs' commands, sorted, kept for the several DB rules that ask of the same RUN
+# (keyed by identity, checked: the objects live as long as the Context).
 _ORDERED: dict[int, tuple[tuple[SimpleCommand, ...], list[SimpleCommand]]] = {}
-_READS: dict[int, tuple[SimpleCommand, Invocation | None]] = {}
 _LIMIT = 256
 
 
@@ -76,19 +75,13 @@ def ordered_commands(ctx: Context, instruction: Instruction) -> list[SimpleComma
     ordered = sorted(commands, key=lambda command: (command.span.line, command.span.column))
     if len(_ORDERED) >= _LIMIT:
         _ORDERED.clear()
-        _READS.clear()
     _ORDERED[id(commands)] = (commands, ordered)
-    found = {id(read.command): read for read in invocations(commands)}
-    for command in commands:
-        _READS[id(command)] = (command, found.get(id(command)))
     return ordered
 
 
 def invocation_of(command: SimpleCommand) -> Invocation | None:
-    """The package manager ``command`` runs, read (see ``package_managers.invocation``)."""
-    cached = _READS.get(id(command))
-    if cached is not None and cached[0] is command:
-        return cached[1]
+    """The package manager ``command`` runs, read (``package_managers.invocation``, which
+    keeps its reading of each command)."""
     return invocation(command)
 
 

@@ -201,15 +201,8 @@ class LspClient:
         after its last publish), and the last publish of that version is the answer; every
         one of them is taken off the list of notifications.
         """
-
-        def wanted(message: Message) -> bool:
-            if message["method"] != "textDocument/publishDiagnostics":
-                return False
-            params = message["params"]
-            return params["uri"] == uri and (version is None or params.get("version") == version)
-
-        latest = self.wait_for(wanted, timeout)
-        version = latest["params"].get("version")
+        latest = self.wait_for(_publish_of(uri, version), timeout)
+        wanted = _publish_of(uri, latest["params"].get("version"))
         nowhere = {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}}
         self.code_actions(uri, nowhere)
         for message in [message for message in self.notifications if wanted(message)]:
@@ -222,16 +215,8 @@ class LspClient:
         self, uri: str, version: int, timeout: float = DEFAULT_TIMEOUT
     ) -> list[dict[str, Any]]:
         """The first diagnostics published for ``uri`` at ``version``, taken off the list."""
-
-        def wanted(message: Message) -> bool:
-            params = message["params"]
-            return (
-                message["method"] == "textDocument/publishDiagnostics"
-                and params["uri"] == uri
-                and params.get("version") == version
-            )
-
-        found: list[dict[str, Any]] = self.wait_for(wanted, timeout)["params"]["diagnostics"]
+        message = self.wait_for(_publish_of(uri, version), timeout)
+        found: list[dict[str, Any]] = message["params"]["diagnostics"]
         return found
 
     def published(self, uri: str) -> list[Message]:
@@ -295,3 +280,15 @@ def apply_edits(text: str, edits: list[dict[str, Any]]) -> str:
         start, end = offset(edit["range"]["start"]), offset(edit["range"]["end"])
         text = text[:start] + edit["newText"] + text[end:]
     return text
+
+
+def _publish_of(uri: str, version: int | None) -> Callable[[Message], bool]:
+    """Whether a notification publishes diagnostics for ``uri`` (of ``version``, if given)."""
+
+    def wanted(message: Message) -> bool:
+        if message["method"] != "textDocument/publishDiagnostics":
+            return False
+        params = message["params"]
+        return params["uri"] == uri and (version is None or params.get("version") == version)
+
+    return wanted
